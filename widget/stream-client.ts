@@ -1,0 +1,242 @@
+import type { StreamEvent, StreamRequest } from './shared/protocol.js';
+import { abortableDelay } from './abortable-delay.js';
+import { errorFromResponse } from './http-error.js';
+import { defaultRetryPolicy, isRetryableStatus, retryDelay, type RetryPolicy } from './retry-timing.js';
+import { readStreamEvents } from './sse-event-reader.js';
+import { cancelledError, isStreamError, StreamError } from './stream-error.js';
+
+/** Options of a {@link StreamClient}. */
+export interface StreamClientOptions {
+  /** The stream endpoint. @default '/api/chat/stream' */
+  endpoint?: string;
+  /** Extra request headers (an auth token, for example). */
+  headers?: Record<string, string>;
+  /** Cookies and HTTP auth for cross-origin endpoints. @default 'same-origin' */
+  credentials?: RequestCredentials;
+  /** How requests that fail before the stream starts are retried. */
+  retry?: Partial<RetryPolicy>;
+  /** Resume a dropped stream with `GET ?id=` and `Last-Event-ID` when the server offers it. @default true */
+  resume?: boolean;
+  /**
+   * Also send `DELETE ?id=` on cancel. Aborting the fetch already stops the stream on
+   * the instance serving it; the DELETE reaches it through the shared store even when
+   * a proxy keeps the aborted connection open. @default true
+   */
+  cancelRequest?: boolean;
+  /** The `fetch` to use (tests, instrumentation). @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Options of one {@link StreamClient.stream} call. */
+export interface StreamCallOptions {
+  /** Aborting it cancels the stream, like {@link ChatStream.cancel}. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A framework-free client for the chat stream endpoint: POSTs a {@link StreamRequest}
+ * and yields the protocol's events as they arrive.
+ *
+ * @example
+ * const client = new StreamClient({ endpoint: '/api/chat/stream' });
+ * const stream = client.stream({ messages: [{ role: 'user', content: 'Hi' }] });
+ * try {
+ *   for await (const event of stream) if (event.type === 'token') out.append(event.content);
+ * } catch (error) {
+ *   if (isStreamError(error) && error.code !== 'cancelled') show(error.message);
+ * }
+ */
+export class StreamClient {
+  readonly endpoint: string;
+  readonly #options: StreamClientOptions;
+  readonly #policy: RetryPolicy;
+
+  constructor(options: StreamClientOptions = {}) {
+    this.endpoint = options.endpoint ?? '/api/chat/stream';
+    this.#options = options;
+    this.#policy = { ...defaultRetryPolicy, ...options.retry };
+  }
+
+  /** Starts one answer. Nothing is sent until the returned stream is iterated. */
+  stream(request: StreamRequest, options: StreamCallOptions = {}): ChatStream {
+    return new ChatStream(this.endpoint, request, this.#options, this.#policy, options.signal);
+  }
+}
+
+/**
+ * One answer being streamed: iterate it once for its events. Failures (HTTP errors
+ * after the retries, a dropped connection that could not be resumed, the server's
+ * `error` event, a cancel) end the iteration with a {@link StreamError}.
+ */
+export class ChatStream implements AsyncIterable<StreamEvent> {
+  /** The server's id for this stream, known after `start`. */
+  streamId: string | undefined;
+  /** The text received so far. */
+  text = '';
+  readonly #controller = new AbortController();
+  readonly #endpoint: string;
+  readonly #request: StreamRequest;
+  readonly #options: StreamClientOptions;
+  readonly #policy: RetryPolicy;
+  #lastEventId: string | undefined;
+  #lastSeq = -1;
+  #serverRetryMs: number | undefined;
+  #finished = false;
+  #iterated = false;
+
+  constructor(endpoint: string, request: StreamRequest, options: StreamClientOptions, policy: RetryPolicy, signal?: AbortSignal) {
+    this.#endpoint = endpoint;
+    this.#request = request;
+    this.#options = options;
+    this.#policy = policy;
+    if (signal?.aborted) this.cancel();
+    else signal?.addEventListener('abort', () => this.cancel(), { once: true, signal: this.#controller.signal });
+  }
+
+  /** Aborted when the stream is cancelled. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Stops the stream: aborts the fetch (and any backoff wait) and tells the server. */
+  cancel(): void {
+    if (this.#controller.signal.aborted || this.#finished) return;
+    this.#controller.abort(cancelledError());
+    if (this.streamId !== undefined && this.#options.cancelRequest !== false) {
+      // Best effort: the abort alone already ends the stream where it runs.
+      this.#fetch(this.#url(this.streamId), { method: 'DELETE', keepalive: true }).catch(() => undefined);
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
+    if (this.#iterated) throw new Error('A ChatStream can be iterated only once.');
+    this.#iterated = true;
+    return this.#run();
+  }
+
+  async *#run(): AsyncGenerator<StreamEvent, void, undefined> {
+    try {
+      let body = yield* this.#open();
+      while (!(yield* this.#read(body))) body = yield* this.#resume();
+    } catch (error) {
+      if (this.#controller.signal.aborted) throw cancelledError();
+      throw error;
+    } finally {
+      this.#finished = true;
+    }
+  }
+
+  /** POSTs the request, retrying failures that happen before the stream starts. */
+  async *#open(): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>>, undefined> {
+    for (let attempt = 0; ; attempt++) {
+      let error: StreamError;
+      try {
+        const response = await this.#fetch(this.#endpoint, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+          body: JSON.stringify(this.#request),
+        });
+        if (response.ok) return checkEventStream(response);
+        error = await errorFromResponse(response);
+      } catch (cause) {
+        if (this.#controller.signal.aborted || isStreamError(cause)) throw cause;
+        error = networkError(cause);
+      }
+      if (!error.retryable || attempt >= this.#policy.retries) throw error;
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > this.#policy.maxRetryAfterMs) throw error;
+      const delayMs = retryDelay(this.#policy, attempt + 1, error.retryAfterMs);
+      yield { type: 'retry', attempt: attempt + 1, delayMs, reason: error.message };
+      await abortableDelay(delayMs, this.#controller.signal);
+    }
+  }
+
+  /** Yields the events of one response; true when the stream reached `done`. */
+  async *#read(body: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<StreamEvent, boolean, undefined> {
+    try {
+      for await (const { id, event } of readStreamEvents(body, (ms) => (this.#serverRetryMs = ms))) {
+        if (id !== undefined && !this.#isNew(id)) continue;
+        if (event.type === 'start') this.streamId = event.streamId;
+        if (event.type === 'token') this.text += event.content;
+        if (event.type === 'error') {
+          const init = { retryable: event.retryable, ...(event.path === undefined ? {} : { path: event.path }) };
+          throw new StreamError(event.code, event.message, init);
+        }
+        yield event;
+        if (event.type === 'done') return true;
+      }
+    } catch (error) {
+      if (this.#controller.signal.aborted || isStreamError(error)) throw error;
+    }
+    // The body ended (or broke) before `done` or `error`: the connection dropped.
+    return false;
+  }
+
+  /** After a drop: resumes from the last event id, or fails keeping the text received. */
+  async *#resume(): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>>, undefined> {
+    const interrupted = new StreamError('stream_interrupted', 'The connection dropped before the answer was complete.', {
+      retryable: true,
+    });
+    const streamId = this.streamId;
+    if (this.#options.resume === false || streamId === undefined || this.#lastEventId === undefined) throw interrupted;
+    for (let attempt = 1; attempt <= this.#policy.retries; attempt++) {
+      const delayMs = this.#serverRetryMs ?? retryDelay(this.#policy, attempt);
+      yield { type: 'retry', attempt, delayMs, reason: 'The connection dropped; resuming.' };
+      await abortableDelay(delayMs, this.#controller.signal);
+      let response: Response;
+      try {
+        response = await this.#fetch(this.#url(streamId), {
+          method: 'GET',
+          headers: { Accept: 'text/event-stream', 'Last-Event-ID': this.#lastEventId },
+        });
+      } catch (cause) {
+        if (this.#controller.signal.aborted) throw cause;
+        continue;
+      }
+      if (response.ok) return checkEventStream(response);
+      // 404/405/501: this server (or this stream) cannot be resumed; anything else may pass.
+      if (!isRetryableStatus(response.status) || response.status === 501) throw interrupted;
+    }
+    throw interrupted;
+  }
+
+  /** Remembers the id; false when the event was already seen (a resume replaying too much). */
+  #isNew(id: string): boolean {
+    this.#lastEventId = id;
+    const seq = Number(id.slice(id.lastIndexOf(':') + 1));
+    if (!Number.isInteger(seq)) return true;
+    if (seq <= this.#lastSeq) return false;
+    this.#lastSeq = seq;
+    return true;
+  }
+
+  #url(streamId: string): string {
+    const url = new URL(this.#endpoint, globalThis.location?.href ?? 'http://localhost/');
+    url.searchParams.set('id', streamId);
+    return url.href;
+  }
+
+  #fetch(url: string, init: RequestInit): Promise<Response> {
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const headers = { ...this.#options.headers, ...(init.headers as Record<string, string> | undefined) };
+    return fetchImpl(url, {
+      ...init,
+      headers,
+      credentials: this.#options.credentials ?? 'same-origin',
+      // The DELETE must outlive the abort it follows.
+      ...(init.method === 'DELETE' ? {} : { signal: this.#controller.signal }),
+    });
+  }
+}
+
+function checkEventStream(response: Response): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (response.body && type.startsWith('text/event-stream')) return response.body;
+  throw new StreamError('protocol_error', 'The server did not answer with an event stream.', {
+    retryable: false,
+    status: response.status,
+  });
+}
+
+function networkError(cause: unknown): StreamError {
+  return new StreamError('network_error', 'Could not reach the server.', { retryable: true, cause });
+}
