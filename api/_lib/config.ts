@@ -1,0 +1,169 @@
+/**
+ * Environment → typed configuration. Every size, count and cost bound the server
+ * enforces lives here, so `docs/configuration.md` can list them in one place.
+ */
+
+/** How one upstream provider is reached. The key never leaves the server. */
+export interface ProviderConfig {
+  /** Adapter that speaks this provider's wire format. */
+  kind: 'openai';
+  /** Base URL ending in `/v1`, as the official clients expect. */
+  baseUrl: string;
+  apiKey: string;
+}
+
+/** A model the browser may ask for, by alias. */
+export interface ModelConfig {
+  alias: string;
+  provider: string;
+  /** The provider's own model name. */
+  upstreamModel: string;
+  contextWindow: number;
+  /** Upper bound for `maxTokens`; also the default when the request names none. */
+  maxOutputTokens: number;
+  encoding: 'o200k_base' | 'cl100k_base';
+}
+
+export interface Limits {
+  maxBodyBytes: number;
+  maxMessages: number;
+  maxMessageChars: number;
+  maxTotalChars: number;
+  maxSchemaBytes: number;
+  /** Time without an upstream byte before the stream fails. */
+  idleTimeoutMs: number;
+}
+
+export interface RetryConfig {
+  /** Attempts after the first one. */
+  maxRetries: number;
+  baseDelayMs: number;
+  /** The longest Retry-After the server will wait; longer answers fail at once. */
+  maxRetryAfterMs: number;
+}
+
+export interface StreamConfig {
+  providers: Record<string, ProviderConfig>;
+  models: Record<string, ModelConfig>;
+  defaultModel: string;
+  limits: Limits;
+  retry: RetryConfig;
+  /** Origins allowed to call from a browser; `*` allows any. Same-origin calls need no entry. */
+  allowedOrigins: string[];
+  /** Tokens after the first are sent at most this often (ms); 0 sends every delta. */
+  coalesceMs: number;
+  heartbeatMs: number;
+}
+
+/** A configuration problem, raised at start-up with a message naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Well-known OpenAI models, so `OPENAI_API_KEY` alone gives a working set of aliases. */
+const OPENAI_MODELS: ReadonlyArray<Omit<ModelConfig, 'provider'>> = [
+  { alias: 'gpt-4o-mini', upstreamModel: 'gpt-4o-mini', contextWindow: 128_000, maxOutputTokens: 4_096, encoding: 'o200k_base' },
+  { alias: 'gpt-4o', upstreamModel: 'gpt-4o', contextWindow: 128_000, maxOutputTokens: 4_096, encoding: 'o200k_base' },
+  { alias: 'gpt-4.1-mini', upstreamModel: 'gpt-4.1-mini', contextWindow: 1_047_576, maxOutputTokens: 4_096, encoding: 'o200k_base' },
+];
+
+/**
+ * Reads the configuration from environment variables (see docs/configuration.md).
+ * Throws a ConfigError naming the variable when a value is malformed.
+ */
+export function loadConfig(env: Env = process.env): StreamConfig {
+  const providers: Record<string, ProviderConfig> = {};
+  const models: Record<string, ModelConfig> = {};
+
+  const openaiKey = env.OPENAI_API_KEY?.trim();
+  if (openaiKey) {
+    const baseUrl = stripSlash(env.OPENAI_BASE_URL?.trim() || 'https://api.openai.com/v1');
+    checkUrl('OPENAI_BASE_URL', baseUrl);
+    providers.openai = { kind: 'openai', baseUrl, apiKey: openaiKey };
+    for (const m of OPENAI_MODELS) models[m.alias] = { ...m, provider: 'openai' };
+  }
+
+  for (const m of parseModelList(env.AI_STREAM_MODELS, providers)) models[m.alias] = m;
+
+  const aliases = Object.keys(models);
+  const defaultModel = env.AI_STREAM_DEFAULT_MODEL?.trim() || aliases[0] || '';
+  if (defaultModel && !models[defaultModel]) {
+    throw new ConfigError(`AI_STREAM_DEFAULT_MODEL names "${defaultModel}", which is not one of the models: ${aliases.join(', ')}.`);
+  }
+
+  return {
+    providers,
+    models,
+    defaultModel,
+    limits: {
+      maxBodyBytes: int(env, 'AI_STREAM_MAX_BODY_BYTES', 256 * 1024, 1_024, 10 * 1024 * 1024),
+      maxMessages: int(env, 'AI_STREAM_MAX_MESSAGES', 100, 1, 1_000),
+      maxMessageChars: int(env, 'AI_STREAM_MAX_MESSAGE_CHARS', 32_000, 1, 1_000_000),
+      maxTotalChars: int(env, 'AI_STREAM_MAX_TOTAL_CHARS', 200_000, 1, 5_000_000),
+      maxSchemaBytes: int(env, 'AI_STREAM_MAX_SCHEMA_BYTES', 16 * 1024, 0, 1024 * 1024),
+      idleTimeoutMs: int(env, 'AI_STREAM_IDLE_TIMEOUT_MS', 60_000, 100, 600_000),
+    },
+    retry: {
+      maxRetries: int(env, 'AI_STREAM_MAX_RETRIES', 3, 0, 10),
+      baseDelayMs: int(env, 'AI_STREAM_RETRY_BASE_MS', 1_000, 0, 60_000),
+      maxRetryAfterMs: int(env, 'AI_STREAM_MAX_RETRY_AFTER_MS', 20_000, 0, 120_000),
+    },
+    allowedOrigins: (env.AI_STREAM_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean)
+      .map((o) => (o === '*' ? o : stripSlash(o))),
+    coalesceMs: int(env, 'AI_STREAM_COALESCE_MS', 100, 0, 5_000),
+    heartbeatMs: int(env, 'AI_STREAM_HEARTBEAT_MS', 15_000, 1_000, 120_000),
+  };
+}
+
+/**
+ * `AI_STREAM_MODELS`: comma-separated `alias=provider:model` entries with optional
+ * `@contextWindow/maxOutputTokens`, e.g. `fast=openai:gpt-4o-mini@128000/2048`.
+ */
+function parseModelList(value: string | undefined, providers: Record<string, ProviderConfig>): ModelConfig[] {
+  if (!value?.trim()) return [];
+  return value.split(',').map((entry) => {
+    const match = /^\s*([\w.-]+)=([\w-]+):([^@\s]+)(?:@(\d+)\/(\d+))?\s*$/.exec(entry);
+    if (!match) throw new ConfigError(`AI_STREAM_MODELS entry "${entry.trim()}" is not alias=provider:model[@context/maxOutput].`);
+    const [, alias = '', provider = '', upstreamModel = '', ctx, out] = match;
+    if (!providers[provider]) {
+      throw new ConfigError(`AI_STREAM_MODELS entry "${alias}" uses provider "${provider}", which has no key configured.`);
+    }
+    return {
+      alias,
+      provider,
+      upstreamModel,
+      contextWindow: ctx ? Number(ctx) : 128_000,
+      maxOutputTokens: out ? Number(out) : 4_096,
+      encoding: upstreamModel.startsWith('gpt-3.5') || upstreamModel.startsWith('gpt-4-') ? 'cl100k_base' : 'o200k_base',
+    };
+  });
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
+  }
+  return n;
+}
+
+function checkUrl(name: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${value}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL.`);
+}
+
+function stripSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}

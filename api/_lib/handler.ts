@@ -1,0 +1,168 @@
+import type { StreamEvent } from '../../widget/shared/protocol.js';
+import { ClientDisconnected, createAnswerStream } from './answer-stream.js';
+import type { StreamConfig } from './config.js';
+import { corsHeaders, preflightResponse } from './cors.js';
+import { createLogger, type Logger } from './log.js';
+import { openaiAdapter } from './providers/openai.js';
+import type { ProviderAdapter } from './providers/provider-adapter.js';
+import { readJsonBody } from './read-body.js';
+import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
+import { createSseEncoder, sseHeaders } from './sse-encoder.js';
+import { StreamError, errorResponse, toStreamError } from './stream-error.js';
+import { StreamRegistry } from './stream-registry.js';
+import { createTokenCoalescer } from './token-coalescer.js';
+import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './tokenizer.js';
+
+const ADAPTERS: Record<string, ProviderAdapter> = { openai: openaiAdapter };
+
+/** Longest a stream may run; below Vercel's default maxDuration (300 s) so we end it cleanly. */
+const DEFAULT_MAX_STREAM_MS = 290_000;
+
+export interface StreamHandlerDeps {
+  registry?: StreamRegistry;
+  log?: Logger;
+  /** The upstream fetch (tests inject faults here only where the local upstream cannot). */
+  fetch?: typeof fetch;
+  maxStreamMs?: number;
+}
+
+/** A Web-standard handler: runs unchanged on Vercel's Node runtime, in Next.js route handlers, Hono, or Node via an adapter. */
+export type StreamHandler = ((request: Request) => Promise<Response>) & { registry: StreamRegistry };
+
+/**
+ * Creates the handler for `/api/chat/stream`: `POST` starts an answer, `DELETE ?id=`
+ * cancels one, `OPTIONS` answers CORS preflights.
+ *
+ * @example
+ * const handler = createStreamHandler(loadConfig());
+ * export const POST = handler, DELETE = handler, OPTIONS = handler;
+ */
+export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDeps = {}): StreamHandler {
+  const registry = deps.registry ?? new StreamRegistry();
+  const log = deps.log ?? createLogger();
+
+  const handler = async (request: Request): Promise<Response> => {
+    let cors = new Headers();
+    try {
+      cors = corsHeaders(request, config.allowedOrigins);
+      switch (request.method) {
+        case 'OPTIONS':
+          return preflightResponse(cors);
+        case 'POST':
+          return await create(request, cors);
+        case 'DELETE':
+          return cancel(request, cors);
+        default:
+          throw new StreamError('method_not_allowed', `${request.method} is not supported here; use POST to start a stream.`, { status: 405 });
+      }
+    } catch (thrown) {
+      const error = toStreamError(thrown);
+      log('rejected', { status: error.status, code: error.code, detail: error.detail ?? error.message, method: request.method });
+      const headers = new Headers(cors);
+      if (error.status === 405) headers.set('allow', 'POST, DELETE, OPTIONS');
+      return errorResponse(error, headers);
+    }
+  };
+
+  async function create(request: Request, cors: Headers): Promise<Response> {
+    if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
+    const body = await readJsonBody(request, config.limits.maxBodyBytes);
+    const normalized = normalizeRequest(body, config);
+    const provider = config.providers[normalized.model.provider];
+    const adapter = provider ? ADAPTERS[provider.kind] : undefined;
+    if (!provider || !adapter) throw new StreamError('no_provider', `No provider is configured for "${normalized.model.alias}".`, { status: 503 });
+
+    const { promptTokens } = await fitContextWindow(normalized);
+    const streamId = crypto.randomUUID();
+    const controller = new AbortController();
+    const onClientGone = (): void => controller.abort(new ClientDisconnected());
+    request.signal.addEventListener('abort', onClientGone, { once: true });
+    const deadline = setTimeout(
+      () => controller.abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true })),
+      deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS,
+    );
+
+    log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
+    const events = createAnswerStream({
+      streamId,
+      request: normalized,
+      adapter,
+      provider,
+      config,
+      controller,
+      promptTokens,
+      log,
+      onEnd: () => {
+        clearTimeout(deadline);
+        request.signal.removeEventListener('abort', onClientGone);
+        registry.delete(streamId);
+      },
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+    const body$ = events
+      .pipeThrough(createTokenCoalescer(config.coalesceMs))
+      .pipeThrough(createSseEncoder({ streamId, heartbeatMs: config.heartbeatMs }));
+    const counted = countChars(body$);
+    registry.add(streamId, { controller, startedAt: Date.now(), bufferedChars: counted.buffered });
+    return new Response(counted.stream.pipeThrough(new TextEncoderStream()), { status: 200, headers: sseHeaders(streamId, cors) });
+  }
+
+  // Rejects a prompt that cannot fit, and clamps maxTokens to what is left. The tokenizer
+  // is only awaited when the cheap upper bound does not already fit, so a cold start
+  // never waits on loading it for an ordinary prompt.
+  async function fitContextWindow(request: NormalizedRequest): Promise<{ promptTokens: Promise<number> }> {
+    warmTokenizer(request.model.encoding);
+    const exact = countChatTokens(request.messages, request.model.encoding);
+    exact.catch(() => {});
+    const window = request.model.contextWindow;
+    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return { promptTokens: exact };
+    const prompt = await exact;
+    if (prompt >= window) {
+      throw new StreamError('context_length_exceeded', `The conversation is ${prompt} tokens long; "${request.model.alias}" reads at most ${window}.`, { status: 400 });
+    }
+    request.maxTokens = Math.min(request.maxTokens, window - prompt);
+    return { promptTokens: exact };
+  }
+
+  function cancel(request: Request, cors: Headers): Response {
+    const id = new URL(request.url).searchParams.get('id');
+    if (!id) throw new StreamError('bad_request', 'Name the stream to cancel with ?id=.', { status: 400 });
+    const found = registry.cancel(id, new StreamError('cancelled', 'The answer was cancelled.', { status: 499 }));
+    if (!found) throw new StreamError('not_found', 'No such stream is running.', { status: 404 });
+    return new Response(null, { status: 204, headers: cors });
+  }
+
+  return Object.assign(handler, { registry });
+}
+
+/** Passes strings through while counting what is framed but not yet taken by the HTTP layer. */
+function countChars(source: ReadableStream<string>): { stream: ReadableStream<string>; buffered: () => number } {
+  let produced = 0;
+  let taken = 0;
+  const counting = source.pipeThrough(
+    new TransformStream<string, string>({
+      transform(chunk, controller) {
+        produced += chunk.length;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const reader = counting.getReader();
+  const stream = new ReadableStream<string>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        taken += value.length;
+        controller.enqueue(value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, buffered: () => produced - taken };
+}
+
+export type { StreamEvent };

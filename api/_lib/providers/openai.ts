@@ -1,0 +1,123 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { FinishReason } from '../../../widget/shared/protocol.js';
+import type { ProviderConfig } from '../config.js';
+import type { NormalizedRequest } from '../request-schema.js';
+import { StreamError } from '../stream-error.js';
+import { isRetryableStatus, retryAfterMs } from '../retry.js';
+import type { ProviderAdapter, UpstreamEvent } from './provider-adapter.js';
+
+/**
+ * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, `stream: true`), which
+ * every OpenAI-compatible server (Ollama, vLLM, Groq, Together, LM Studio…) also speaks.
+ */
+export const openaiAdapter: ProviderAdapter = {
+  buildRequest(request: NormalizedRequest, provider: ProviderConfig) {
+    const body: Record<string, unknown> = {
+      model: request.model.upstreamModel,
+      messages: request.messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: request.maxTokens,
+    };
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.mode === 'json') {
+      body.response_format = request.schema
+        ? { type: 'json_schema', json_schema: { name: 'answer', schema: request.schema, strict: false } }
+        : { type: 'json_object' };
+    }
+    return {
+      url: `${provider.baseUrl}/chat/completions`,
+      init: {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${provider.apiKey}`,
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+        },
+        body: JSON.stringify(body),
+      },
+    };
+  },
+
+  parseMessage(message: EventSourceMessage): UpstreamEvent[] {
+    if (message.data === '[DONE]') return [{ type: 'end' }];
+    let chunk: OpenAIChunk;
+    try {
+      chunk = JSON.parse(message.data) as OpenAIChunk;
+    } catch {
+      return [{ type: 'error', error: garbage(message.data) }];
+    }
+    if (typeof chunk !== 'object' || chunk === null) return [{ type: 'error', error: garbage(message.data) }];
+    if (chunk.error) return [{ type: 'error', error: streamedError(chunk.error) }];
+
+    const events: UpstreamEvent[] = [];
+    const choice = chunk.choices?.[0];
+    const text = choice?.delta?.content;
+    if (typeof text === 'string' && text.length > 0) events.push({ type: 'text', text });
+    const refusal = choice?.delta?.refusal;
+    if (typeof refusal === 'string' && refusal.length > 0) events.push({ type: 'text', text: refusal });
+    if (choice?.finish_reason) events.push({ type: 'finish', reason: mapFinishReason(choice.finish_reason) });
+    if (chunk.usage) {
+      const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = chunk.usage;
+      events.push({
+        type: 'usage',
+        ...(typeof promptTokens === 'number' ? { promptTokens } : {}),
+        ...(typeof completionTokens === 'number' ? { completionTokens } : {}),
+      });
+    }
+    return events;
+  },
+
+  parseHttpError(status: number, headers: Headers, body: string): StreamError {
+    const retryable = isRetryableStatus(status);
+    const after = retryAfterMs(headers);
+    const detail = `upstream ${status}: ${body.slice(0, 500)}`;
+    const init = { retryable, detail, ...(after === undefined ? {} : { retryAfterMs: after }) };
+    if (status === 429) return new StreamError('upstream_rate_limited', 'The model provider is rate limiting requests. Try again shortly.', { ...init, status: 503 });
+    if (status === 401 || status === 403) return new StreamError('upstream_error', 'The server could not authenticate with the model provider.', { ...init, status: 502 });
+    if (status === 404) return new StreamError('upstream_error', 'The model provider does not know this model.', { ...init, status: 502 });
+    if (status === 400 || status === 422) return new StreamError('upstream_error', 'The model provider rejected the request.', { ...init, status: 502 });
+    return new StreamError('upstream_unavailable', `The model provider failed (HTTP ${status}).`, { ...init, status: 502 });
+  },
+};
+
+interface OpenAIChunk {
+  choices?: Array<{ delta?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { message?: string; type?: string; code?: string | null };
+}
+
+function mapFinishReason(reason: string): FinishReason {
+  switch (reason) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+      return 'content_filter';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_calls';
+    default:
+      return 'other';
+  }
+}
+
+function streamedError(error: NonNullable<OpenAIChunk['error']>): StreamError {
+  // OpenAI sends server_error objects for transient failures; those are worth a retry
+  // when nothing has reached the client yet (the caller decides that).
+  const retryable = error.type === 'server_error' || error.type === 'rate_limit_exceeded' || error.code === 'rate_limit_exceeded';
+  return new StreamError('upstream_error', 'The model provider reported an error while answering.', {
+    status: 502,
+    retryable,
+    detail: `streamed error ${error.type ?? ''} ${error.code ?? ''}: ${String(error.message ?? '').slice(0, 500)}`,
+  });
+}
+
+function garbage(data: string): StreamError {
+  return new StreamError('upstream_error', 'The model provider sent a malformed stream.', {
+    status: 502,
+    retryable: true,
+    detail: `unparseable chunk: ${data.slice(0, 200)}`,
+  });
+}

@@ -1,0 +1,25 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { FinishReason } from '../../../widget/shared/protocol.js';
+import type { ProviderConfig } from '../config.js';
+import type { NormalizedRequest } from '../request-schema.js';
+import type { StreamError } from '../stream-error.js';
+
+/** What an adapter makes of the upstream's stream: provider-neutral, nothing else downstream knows who spoke. */
+export type UpstreamEvent =
+  | { type: 'text'; text: string }
+  /** Provider-reported usage; fields present are cumulative totals that overwrite earlier ones. */
+  | { type: 'usage'; promptTokens?: number; completionTokens?: number }
+  | { type: 'finish'; reason: FinishReason }
+  /** The stream is over (e.g. OpenAI's `[DONE]`); anything after it is ignored. */
+  | { type: 'end' }
+  | { type: 'error'; error: StreamError };
+
+/** One provider's wire format: how to ask, and how to read the answer. */
+export interface ProviderAdapter {
+  /** Builds the upstream HTTP request, keys included. */
+  buildRequest(request: NormalizedRequest, provider: ProviderConfig): { url: string; init: RequestInit };
+  /** Turns one SSE message of the upstream into zero or more events. */
+  parseMessage(message: EventSourceMessage): UpstreamEvent[];
+  /** Turns a non-2xx upstream answer into an error whose message is safe to show. */
+  parseHttpError(status: number, headers: Headers, body: string): StreamError;
+}

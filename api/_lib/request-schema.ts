@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { StreamConfig, ModelConfig } from './config.js';
+import type { ChatMessage } from '../../widget/shared/protocol.js';
+import { StreamError } from './stream-error.js';
+
+/** A request the server has validated, bounded and resolved to a model. */
+export interface NormalizedRequest {
+  messages: ChatMessage[];
+  model: ModelConfig;
+  mode: 'text' | 'json';
+  schema: Record<string, unknown> | undefined;
+  temperature: number | undefined;
+  maxTokens: number;
+}
+
+const bodySchema = z.strictObject({
+  messages: z
+    .array(
+      z.strictObject({
+        role: z.enum(['system', 'user', 'assistant']),
+        content: z.string(),
+      }),
+    )
+    .min(1),
+  model: z.string().min(1).max(100).optional(),
+  mode: z.enum(['text', 'json']).optional(),
+  schema: z.record(z.string(), z.unknown()).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(1).optional(),
+});
+
+/**
+ * Validates a parsed JSON body against the protocol and the server's bounds.
+ * Throws a 4xx StreamError whose message says what to fix.
+ */
+export function normalizeRequest(body: unknown, config: StreamConfig): NormalizedRequest {
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new StreamError('bad_request', `Invalid request${where}: ${issue?.message ?? 'malformed body'}.`, { status: 400 });
+  }
+  const req = parsed.data;
+  const { limits } = config;
+
+  if (req.messages.length > limits.maxMessages) {
+    throw new StreamError('bad_request', `Too many messages: ${req.messages.length} (at most ${limits.maxMessages}).`, { status: 400 });
+  }
+  let total = 0;
+  for (const [i, m] of req.messages.entries()) {
+    if (m.content.length > limits.maxMessageChars) {
+      throw new StreamError('payload_too_large', `Message ${i} is ${m.content.length} characters long (at most ${limits.maxMessageChars}).`, { status: 413 });
+    }
+    total += m.content.length;
+  }
+  if (total > limits.maxTotalChars) {
+    throw new StreamError('payload_too_large', `The conversation is ${total} characters long (at most ${limits.maxTotalChars}).`, { status: 413 });
+  }
+  const last = req.messages[req.messages.length - 1];
+  if (last?.role !== 'user') {
+    throw new StreamError('bad_request', 'The last message must be from the user.', { status: 400 });
+  }
+
+  const alias = req.model ?? config.defaultModel;
+  const model = config.models[alias];
+  if (!model) {
+    if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
+    throw new StreamError('unknown_model', `Unknown model "${alias}". Available: ${Object.keys(config.models).join(', ')}.`, { status: 400 });
+  }
+
+  if (req.schema !== undefined) {
+    if (req.mode !== 'json') throw new StreamError('bad_request', 'A schema needs "mode": "json".', { status: 400 });
+    if (JSON.stringify(req.schema).length > limits.maxSchemaBytes) {
+      throw new StreamError('payload_too_large', `The schema is larger than ${limits.maxSchemaBytes} bytes.`, { status: 413 });
+    }
+  }
+  if (req.maxTokens !== undefined && req.maxTokens > model.maxOutputTokens) {
+    throw new StreamError('bad_request', `maxTokens is ${req.maxTokens}; "${model.alias}" allows at most ${model.maxOutputTokens}.`, { status: 400 });
+  }
+
+  return {
+    messages: req.messages,
+    model,
+    mode: req.mode ?? 'text',
+    schema: req.schema,
+    temperature: req.temperature,
+    maxTokens: req.maxTokens ?? model.maxOutputTokens,
+  };
+}

@@ -1,0 +1,44 @@
+/** What the registry keeps of one live stream. */
+export interface StreamEntry {
+  controller: AbortController;
+  startedAt: number;
+  /** Characters framed but not yet taken by the HTTP layer (for backpressure checks). */
+  bufferedChars: () => number;
+}
+
+/**
+ * The streams this instance is serving, by id, so `DELETE ?id=` can stop one. Every
+ * ending (done, error, cancel, disconnect, timeout) removes the entry; tests assert
+ * that the registry is empty afterwards.
+ */
+export class StreamRegistry {
+  readonly #streams = new Map<string, StreamEntry>();
+
+  add(id: string, entry: StreamEntry): void {
+    this.#streams.set(id, entry);
+  }
+
+  get(id: string): StreamEntry | undefined {
+    return this.#streams.get(id);
+  }
+
+  delete(id: string): void {
+    this.#streams.delete(id);
+  }
+
+  /** Aborts a stream; false when this instance does not serve it. */
+  cancel(id: string, reason: unknown): boolean {
+    const entry = this.#streams.get(id);
+    if (!entry) return false;
+    entry.controller.abort(reason);
+    return true;
+  }
+
+  get size(): number {
+    return this.#streams.size;
+  }
+
+  ids(): string[] {
+    return [...this.#streams.keys()];
+  }
+}

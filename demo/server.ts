@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { loadConfig } from '../api/_lib/config.js';
+import { createStreamHandler, type StreamHandler } from '../api/_lib/handler.js';
+import { createLogger, silentLogger } from '../api/_lib/log.js';
+import { serveStatic } from './static-files.js';
+import { startUpstream, type LocalUpstream } from './upstream/server.js';
+
+export interface DemoServerOptions {
+  port?: number;
+  /** A second origin serving the embed page, to exercise the CORS allowlist; 0 = random. */
+  embedPort?: number;
+  host?: string;
+  /** Pace of the local upstream (used only when no provider key is set). */
+  upstreamPace?: { firstTokenMs: number; tokensPerSecond: number };
+  env?: Record<string, string | undefined>;
+  /** Log one JSON line per stream event to stdout. */
+  log?: boolean;
+}
+
+export interface DemoServer {
+  url: string;
+  /** The cross-origin embed page's origin. */
+  embedUrl: string;
+  handler: StreamHandler;
+  /** Present when no provider key was set and the local upstream stands in. */
+  upstream: LocalUpstream | undefined;
+  close(): Promise<void>;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The local server behind `npm start`: the very handler Vercel runs, mounted on Node,
+ * plus the demo pages and the script-tag build. With no provider key in the
+ * environment it starts the local upstream and points the OpenAI adapter at it.
+ */
+export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const host = options.host ?? '127.0.0.1';
+  const env = { ...(options.env ?? process.env) };
+  let upstream: LocalUpstream | undefined;
+  if (!env.OPENAI_API_KEY) {
+    upstream = await startUpstream(options.upstreamPace ? { pace: options.upstreamPace } : {});
+    env.OPENAI_API_KEY = 'local-upstream';
+    env.OPENAI_BASE_URL = upstream.url;
+  }
+
+  const embed = await listen(createServer(), options.embedPort ?? 0, host);
+  const main = await listen(createServer(), options.port ?? 3000, host);
+  const mainUrl = originOf(main, host);
+  const embedUrl = originOf(embed, host);
+
+  env.AI_STREAM_ALLOWED_ORIGINS = [env.AI_STREAM_ALLOWED_ORIGINS, embedUrl].filter(Boolean).join(',');
+  const handler = createStreamHandler(loadConfig(env), { log: options.log ? createLogger() : silentLogger });
+  const api = getRequestListener(handler);
+  const mounts = { '/dist/': join(root, 'dist'), '/': join(here, 'public') };
+
+  main.on('request', (req, res) => {
+    if ((req.url ?? '').startsWith('/api/chat/stream')) return void api(req, res);
+    void serveStatic(req, res, mounts, embedUrl).then((served) => {
+      if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    });
+  });
+  embed.on('request', (req, res) => {
+    void serveStatic(req, res, { '/': join(here, 'public', 'embed') }, mainUrl).then((served) => {
+      if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    });
+  });
+
+  return {
+    url: mainUrl,
+    embedUrl,
+    handler,
+    upstream,
+    async close() {
+      main.closeAllConnections();
+      embed.closeAllConnections();
+      await Promise.all([close(main), close(embed), upstream?.close()]);
+    },
+  };
+}
+
+function join(...parts: string[]): string {
+  return parts.join('/').replace(/\/+/g, '/');
+}
+
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function originOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const port = Number(process.env.PORT ?? 3000);
+  const server = await startDemoServer({ port, log: true });
+  const source = server.upstream ? `the local upstream at ${server.upstream.url} (no API key set)` : `OpenAI at ${process.env.OPENAI_BASE_URL ?? 'api.openai.com'}`;
+  process.stdout.write(`\n  ai-stream-chat demo:  ${server.url}/\n  embed (other origin): ${server.embedUrl}/\n  answers come from ${source}\n\n`);
+  const stop = (): void => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,46 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+/**
+ * Serves files under `mounts` (URL prefix → folder) with a strict Content Security
+ * Policy (only this origin and the other demo origin), so the demo proves the widget needs no inline script, eval or third party.
+ * Hand-written: the demo needs a dozen lines of static serving, not a framework.
+ */
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, mounts: Record<string, string>, otherOrigin: string): Promise<boolean> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  for (const [prefix, root] of Object.entries(mounts)) {
+    if (!pathname.startsWith(prefix)) continue;
+    let rel = pathname.slice(prefix.length) || 'index.html';
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = normalize(join(root, rel));
+    if (!file.startsWith(normalize(root) + sep) && file !== normalize(root)) return false;
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': `default-src 'self'; script-src 'self' ${otherOrigin}; style-src 'self'; img-src 'self' data:; connect-src 'self' ${otherOrigin}; object-src 'none'; base-uri 'none'; form-action 'self'`,
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+    return true;
+  }
+  return false;
+}
