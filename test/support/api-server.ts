@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { loadConfig } from '../../api/_lib/config.js';
+import { createStreamHandler, type StreamHandler, type StreamHandlerDeps } from '../../api/_lib/handler.js';
+import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';
+
+export interface TestApi {
+  /** Full URL of the stream endpoint. */
+  endpoint: string;
+  handler: StreamHandler;
+  upstream: LocalUpstream;
+  /** Every log line written, parsed. */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real handler on a real HTTP server on 127.0.0.1, in front of the real local
+ * upstream: what `npm start` and Vercel run, with test-sized limits.
+ */
+export async function startTestApi(
+  env: Record<string, string> = {},
+  options: { pace?: { firstTokenMs: number; tokensPerSecond: number }; deps?: StreamHandlerDeps } = {},
+): Promise<TestApi> {
+  const upstream = await startUpstream({ pace: options.pace ?? { firstTokenMs: 0, tokensPerSecond: 0 } });
+  const logs: Array<Record<string, unknown>> = [];
+  const config = loadConfig({
+    OPENAI_API_KEY: 'sk-test-key-never-logged',
+    OPENAI_BASE_URL: upstream.url,
+    AI_STREAM_RETRY_BASE_MS: '50',
+    ...env,
+  });
+  const handler = createStreamHandler(config, { log: (event, fields) => logs.push({ event, ...fields }), ...options.deps });
+  const server = createServer(getRequestListener(handler));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}/api/chat/stream`,
+    handler,
+    upstream,
+    logs,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await upstream.close();
+    },
+  };
+}
+
+export type { Server };
