@@ -1,0 +1,85 @@
+import type { Pace } from './pace.js';
+
+/**
+ * Markers in the last user message that steer the local upstream: faults, answer
+ * length and pace. They ride inside the message text because that is the one thing a
+ * browser can send through the project's server to the upstream (no custom headers).
+ *
+ * Grammar (see docs/local-upstream.md):
+ * - `[[fault:NAME]]` every attempt faults; `[[fault:NAME:N]]` the first N attempts of
+ *   this conversation fault, later ones behave normally.
+ * - `[[length:N]]` an answer of exactly N tokens (0 … {@link MAX_LENGTH_TOKENS}).
+ * - `[[pace:FIRST_MS,TPS]]` this request's pace.
+ */
+
+/** Every fault the local upstream can act out. */
+export const FAULT_NAMES = ['429', '500', 'error-first', 'error-mid', 'drop', 'stall', 'garbage'] as const;
+
+/** One of {@link FAULT_NAMES}. */
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+/** A requested fault; without `attempts` every attempt gets it. */
+export interface FaultDirective {
+  name: FaultName;
+  attempts?: number;
+}
+
+/** What the markers of one message ask for. */
+export interface Directives {
+  fault?: FaultDirective;
+  lengthTokens?: number;
+  pace?: Pace;
+}
+
+/** Upper bound of `[[length:N]]`, so one request cannot make the process build gigabytes. */
+export const MAX_LENGTH_TOKENS = 200_000;
+
+const MARKER = /\[\[(fault|length|pace):([^\]]{0,64})\]\]/g;
+const COUNT = /^\d{1,9}$/;
+
+function isFaultName(value: string): value is FaultName {
+  return (FAULT_NAMES as readonly string[]).includes(value);
+}
+
+function parseFault(argument: string): FaultDirective | undefined {
+  const match = /^([a-z0-9-]+)(?::(\d{1,9}))?$/.exec(argument.trim());
+  const name = match?.[1];
+  if (name === undefined || !isFaultName(name)) return undefined;
+  const attempts = match?.[2];
+  return attempts === undefined ? { name } : { name, attempts: Number(attempts) };
+}
+
+function parsePace(argument: string): Pace | undefined {
+  const parts = argument.split(',').map((part) => part.trim());
+  if (parts.length !== 2 || parts.some((part) => !/^\d+(\.\d+)?$/.test(part))) return undefined;
+  return { firstTokenMs: Number(parts[0]), tokensPerSecond: Number(parts[1]) };
+}
+
+/**
+ * Reads the markers of a message. The first valid marker of each kind wins; malformed
+ * markers are ignored (and still stripped by {@link stripDirectives}).
+ *
+ * @example
+ * readDirectives('hi [[fault:429:2]] [[length:40]]');
+ * // { fault: { name: '429', attempts: 2 }, lengthTokens: 40 }
+ */
+export function readDirectives(text: string): Directives {
+  const directives: Directives = {};
+  for (const [, kind, argument = ''] of text.matchAll(MARKER)) {
+    if (kind === 'fault' && directives.fault === undefined) {
+      const fault = parseFault(argument);
+      if (fault) directives.fault = fault;
+    } else if (kind === 'length' && directives.lengthTokens === undefined && COUNT.test(argument.trim())) {
+      directives.lengthTokens = Math.min(Number(argument.trim()), MAX_LENGTH_TOKENS);
+    } else if (kind === 'pace' && directives.pace === undefined) {
+      const pace = parsePace(argument);
+      if (pace) directives.pace = pace;
+    }
+  }
+  return directives;
+}
+
+/** The message without its markers, whitespace collapsed: what the "model" answers about. */
+export function stripDirectives(text: string): string {
+  return text.replace(MARKER, ' ').replace(/\s+/g, ' ').trim();
+}

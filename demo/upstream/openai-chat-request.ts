@@ -1,0 +1,145 @@
+import { estimatePromptTokens, planAnswer } from './answer-plan.js';
+import type { AnswerFormat, AnswerPlan } from './answer-plan.js';
+import { openAIErrors } from './openai-http.js';
+import type { OpenAIErrorResponse } from './openai-http.js';
+
+/**
+ * The part of a Chat Completions request the local upstream reads, loose enough that
+ * the `openai` SDK's own params type is assignable to it (tests hand the same object
+ * to the SDK and to {@link planOpenAIChatAnswer}).
+ */
+export interface OpenAIChatRequest {
+  model: string;
+  messages: ReadonlyArray<{ role: string; content?: unknown }>;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean | null; include_obfuscation?: boolean | null } | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  response_format?: { type: string; json_schema?: { name?: string; schema?: unknown; strict?: boolean | null } } | null;
+}
+
+/** Token usage in OpenAI's shape. */
+export interface OpenAIUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number; audio_tokens: number };
+  completion_tokens_details: {
+    reasoning_tokens: number;
+    audio_tokens: number;
+    accepted_prediction_tokens: number;
+    rejected_prediction_tokens: number;
+  };
+}
+
+/** What the local upstream will answer to one Chat Completions request. */
+export interface OpenAIChatPlan extends AnswerPlan {
+  /** The whole answer text, `deltas.join('')`. */
+  text: string;
+  finishReason: 'stop' | 'length';
+  /** What the usage chunk will say: completion_tokens is the number of deltas. */
+  usage: OpenAIUsage;
+}
+
+/** The outcome of validating a request body. */
+export type OpenAIChatParse = { ok: true; request: OpenAIChatRequest } | { ok: false; error: OpenAIErrorResponse };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The text of a message's content: a string, or the `text` of its text parts. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('');
+}
+
+function checkTokenCap(body: Record<string, unknown>, key: string): OpenAIErrorResponse | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    return openAIErrors.invalid(`Invalid type for '${key}': expected an integer, but got ${typeof value} instead.`, key, 'invalid_type');
+  }
+  return value < 1
+    ? openAIErrors.invalid(`Invalid '${key}': integer below minimum value. Expected a value >= 1, but got ${value} instead.`, key, 'integer_below_min_value')
+    : undefined;
+}
+
+/**
+ * Validates a parsed body loosely, as the real API would reject it: a model, a
+ * non-empty `messages` array of objects with a role, sane token caps.
+ */
+export function parseOpenAIChatRequest(body: unknown): OpenAIChatParse {
+  if (!isRecord(body)) return { ok: false, error: openAIErrors.invalidJson() };
+  const messages = body['messages'];
+  if (messages === undefined) {
+    return { ok: false, error: openAIErrors.invalid("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter') };
+  }
+  if (!Array.isArray(messages)) {
+    return { ok: false, error: openAIErrors.invalid(`Invalid type for 'messages': expected an array of objects, but got ${typeof messages} instead.`, 'messages', 'invalid_type') };
+  }
+  if (messages.length === 0) {
+    return { ok: false, error: openAIErrors.invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array') };
+  }
+  const badIndex = messages.findIndex((message) => !isRecord(message) || typeof message['role'] !== 'string');
+  if (badIndex >= 0) {
+    return { ok: false, error: openAIErrors.invalid(`Missing required parameter: 'messages[${badIndex}].role'.`, `messages[${badIndex}].role`, 'missing_required_parameter') };
+  }
+  if (typeof body['model'] !== 'string' || body['model'] === '') {
+    return { ok: false, error: openAIErrors.invalid('you must provide a model parameter') };
+  }
+  const capError = checkTokenCap(body, 'max_tokens') ?? checkTokenCap(body, 'max_completion_tokens');
+  if (capError) return { ok: false, error: capError };
+  const format = body['response_format'];
+  if (isRecord(format) && format['type'] === 'json_schema' && !isRecord(format['json_schema'])) {
+    return { ok: false, error: openAIErrors.invalid("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema', 'missing_required_parameter') };
+  }
+  // Validated above field by field; the rest is read defensively where it is used.
+  return { ok: true, request: body as unknown as OpenAIChatRequest };
+}
+
+/** The text the answer is about: the last user message (markers and all). */
+export function lastUserText(request: OpenAIChatRequest): string {
+  const last = request.messages.findLast((message) => message.role === 'user') ?? request.messages.at(-1);
+  return contentText(last?.content);
+}
+
+function answerFormat(request: OpenAIChatRequest): AnswerFormat {
+  const format = request.response_format;
+  if (format?.type === 'json_object') return { type: 'json_object' };
+  if (format?.type === 'json_schema') return { type: 'json_schema', schema: format.json_schema?.schema ?? {} };
+  return { type: 'text' };
+}
+
+/**
+ * Plans the answer to a Chat Completions request: the exact deltas, finish reason and
+ * usage the local upstream will send. Pure, so a test can compare an SDK's reading
+ * of the stream with it.
+ *
+ * @example
+ * const plan = planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+ * plan.text === plan.deltas.join(''); // true
+ */
+export function planOpenAIChatAnswer(request: OpenAIChatRequest): OpenAIChatPlan {
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const plan = planAnswer({
+    prompt: lastUserText(request),
+    format: answerFormat(request),
+    ...(maxTokens === undefined ? {} : { maxTokens }),
+  });
+  const promptTokens = estimatePromptTokens(request.messages.map((message) => contentText(message.content)));
+  const completionTokens = plan.deltas.length;
+  return {
+    ...plan,
+    text: plan.deltas.join(''),
+    finishReason: plan.truncated ? 'length' : 'stop',
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { ServerResponse } from 'node:http';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { readDirectives } from './directives.js';
+import type { FaultName } from './directives.js';
+import { tokenIntervalMs } from './pace.js';
+import type { Pace } from './pace.js';
+import { lastUserText, parseOpenAIChatRequest, planOpenAIChatAnswer } from './openai-chat-request.js';
+import type { OpenAIChatPlan } from './openai-chat-request.js';
+import { DONE_FRAME, completionBody, contentFrame, errorFrame, finishFrame, newChunkStyle, roleFrame, usageFrame } from './openai-chunks.js';
+import type { ChunkStyle } from './openai-chunks.js';
+import { hasBearerToken, openAIErrors, openAIHeaders, sendOpenAIError } from './openai-http.js';
+import type { RouteContext, UpstreamRoute } from './route.js';
+import { hashText } from './seeded-random.js';
+import { StreamResponse } from './stream-response.js';
+
+/**
+ * `POST /v1/chat/completions`, OpenAI's Chat Completions API: streamed (SSE chunks
+ * and `[DONE]`) or whole, with the faults the prompt's markers ask for.
+ */
+
+/** How many content deltas `error-mid`, `drop` and `stall` send before the fault. */
+export const FAULT_AFTER_DELTAS = 5;
+
+/** Frames are gathered up to this size when the pace lets several go at once. */
+const BATCH_CHARS = 16 * 1024;
+
+/** What a "not JSON" data line looks like: a chunk cut off in the middle. */
+const GARBAGE_FRAME = 'data: {"id":"chatcmpl-garbage","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hel\n\n';
+
+async function writeDeltas(stream: StreamResponse, style: ChunkStyle, deltas: readonly string[], count: number, pace: Pace): Promise<boolean> {
+  const interval = tokenIntervalMs(pace);
+  const startedAt = performance.now();
+  let batch = '';
+  for (let i = 0; i < count; i += 1) {
+    const wait = interval > 0 ? startedAt + i * interval - performance.now() : 0;
+    if (wait >= 1) {
+      if (batch !== '' && !(await stream.write(batch))) return false;
+      batch = '';
+      if (!(await stream.sleep(wait))) return false;
+    }
+    batch += contentFrame(style, deltas[i] ?? '');
+    if (batch.length >= BATCH_CHARS) {
+      if (!(await stream.write(batch))) return false;
+      batch = '';
+      // Writes that never fill the buffer never yield; give a client's close a chance to land.
+      await yieldToEventLoop();
+      if (!stream.isOpen) return false;
+    }
+  }
+  return batch === '' || stream.write(batch);
+}
+
+async function streamAnswer(context: RouteContext, style: ChunkStyle, plan: OpenAIChatPlan, fault: FaultName | undefined, pace: Pace): Promise<void> {
+  const stream = new StreamResponse(context, fault);
+  if (!(await stream.sleep(pace.firstTokenMs))) return;
+  stream.start(200, openAIHeaders(context.requestId, context.startedAt, 'text/event-stream; charset=utf-8'));
+  if (fault === 'garbage' || fault === 'error-first') {
+    const frame = fault === 'garbage' ? GARBAGE_FRAME : errorFrame(openAIErrors.serverError().error) + DONE_FRAME;
+    if (await stream.write(frame)) stream.end('fault');
+    return;
+  }
+  const faultsMidway = fault === 'error-mid' || fault === 'drop' || fault === 'stall';
+  const count = faultsMidway ? Math.min(FAULT_AFTER_DELTAS, plan.deltas.length) : plan.deltas.length;
+  if (!(await stream.write(roleFrame(style)))) return;
+  if (!(await writeDeltas(stream, style, plan.deltas, count, pace))) return;
+  switch (fault) {
+    case 'error-mid':
+      if (await stream.write(errorFrame({ ...openAIErrors.serverError().error, message: 'The model stopped mid-answer (local upstream fault "error-mid").' }) + DONE_FRAME)) {
+        stream.end('fault');
+      }
+      return;
+    case 'drop':
+      // Let the partial answer reach the client first; a real drop loses only what follows.
+      await stream.flushed();
+      stream.destroy();
+      return;
+    case 'stall':
+      await stream.untilClosed();
+      return;
+    default: {
+      const usage = style.includeUsage ? usageFrame(style, plan.usage) : '';
+      if (await stream.write(finishFrame(style, plan.finishReason) + usage + DONE_FRAME)) stream.end('completed');
+    }
+  }
+}
+
+function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
+  if (ms <= 0 || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.on('close', done);
+  });
+}
+
+async function answerWhole(context: RouteContext, style: ChunkStyle, plan: OpenAIChatPlan, fault: FaultName | undefined, pace: Pace): Promise<void> {
+  const { res } = context;
+  // A non-streamed answer arrives only once it is all generated, as with the real API.
+  await waitUnlessClosed(res, pace.firstTokenMs + plan.deltas.length * tokenIntervalMs(pace));
+  if (res.destroyed) return;
+  switch (fault) {
+    case 'drop':
+      res.destroy();
+      return;
+    case 'stall':
+      return;
+    case 'garbage':
+      res.writeHead(200, openAIHeaders(context.requestId, context.startedAt, 'application/json'));
+      res.end('{"id":"chatcmpl-garbage","object":"chat.comp');
+      return;
+    case 'error-first':
+    case 'error-mid':
+      sendOpenAIError(res, openAIErrors.serverError(), context.requestId, context.startedAt);
+      return;
+    default:
+      res.writeHead(200, openAIHeaders(context.requestId, context.startedAt, 'application/json'));
+      res.end(completionBody(style, plan));
+  }
+}
+
+async function handleChatCompletions(context: RouteContext): Promise<void> {
+  const fail = (error: Parameters<typeof sendOpenAIError>[1]): void =>
+    sendOpenAIError(context.res, error, context.requestId, context.startedAt);
+  if (!hasBearerToken(context.req)) return fail(openAIErrors.missingKey());
+  let body: unknown;
+  try {
+    body = JSON.parse(context.body);
+  } catch {
+    return fail(openAIErrors.invalidJson());
+  }
+  const parsed = parseOpenAIChatRequest(body);
+  if (!parsed.ok) return fail(parsed.error);
+  const { request } = parsed;
+  const directives = readDirectives(lastUserText(request));
+  // Markers included in the key: the same conversation retried counts as one.
+  const fault = context.faults.take(directives.fault, hashText(JSON.stringify(request.messages)));
+  if (fault === '429') return fail(openAIErrors.rateLimited(request.model));
+  if (fault === '500') return fail(openAIErrors.serverError());
+  const plan = planOpenAIChatAnswer(request);
+  const pace = directives.pace ?? context.pace;
+  const style = newChunkStyle(request);
+  if (request.stream === true) await streamAnswer(context, style, plan, fault, pace);
+  else await answerWhole(context, style, plan, fault, pace);
+}
+
+/** The Chat Completions endpoint. */
+export const openAIChatRoute: UpstreamRoute = {
+  method: 'POST',
+  path: '/v1/chat/completions',
+  handle: handleChatCompletions,
+};
