@@ -1,0 +1,264 @@
+import { css } from 'lit';
+
+/**
+ * The element's styles. Every colour and size reads a public `--ai-stream-chat-*`
+ * custom property with a light default and a dark one (`prefers-color-scheme`);
+ * `all: initial` on the host keeps the page's inherited text styles out.
+ */
+export const aiStreamChatStyles = css`
+  :host {
+    all: initial;
+    display: block;
+    box-sizing: border-box;
+    --_bg: var(--ai-stream-chat-bg, #ffffff);
+    --_fg: var(--ai-stream-chat-fg, #1f2328);
+    --_muted: var(--ai-stream-chat-muted, #59636e);
+    --_border: var(--ai-stream-chat-border, #d1d9e0);
+    --_accent: var(--ai-stream-chat-accent, #0b57d0);
+    --_accent-fg: var(--ai-stream-chat-accent-fg, #ffffff);
+    --_user-bg: var(--ai-stream-chat-user-bg, #e9f0fc);
+    --_assistant-bg: var(--ai-stream-chat-assistant-bg, #f6f8fa);
+    --_code-bg: var(--ai-stream-chat-code-bg, #eef1f4);
+    --_error: var(--ai-stream-chat-error, #b3261e);
+    --_radius: var(--ai-stream-chat-radius, 12px);
+    font-family: var(--ai-stream-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: var(--ai-stream-chat-font-size, 15px);
+    line-height: 1.5;
+    color: var(--_fg);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_bg: var(--ai-stream-chat-bg, #17191c);
+      --_fg: var(--ai-stream-chat-fg, #e6e8eb);
+      --_muted: var(--ai-stream-chat-muted, #a4acb6);
+      --_border: var(--ai-stream-chat-border, #3a3f46);
+      --_accent: var(--ai-stream-chat-accent, #8ab4f8);
+      --_accent-fg: var(--ai-stream-chat-accent-fg, #0b1a33);
+      --_user-bg: var(--ai-stream-chat-user-bg, #223047);
+      --_assistant-bg: var(--ai-stream-chat-assistant-bg, #22262b);
+      --_code-bg: var(--ai-stream-chat-code-bg, #2c3137);
+      --_error: var(--ai-stream-chat-error, #f2b8b5);
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  .chat {
+    display: flex;
+    flex-direction: column;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  .heading {
+    margin: 0;
+    padding: 0.6em 1em;
+    font-weight: 600;
+    border-bottom: 1px solid var(--_border);
+  }
+  .transcript {
+    flex: 1;
+    min-height: 6em;
+    max-height: var(--ai-stream-chat-max-height, 32rem);
+    overflow-y: auto;
+    padding: 0.75em;
+    display: flex;
+    flex-direction: column;
+    gap: 0.75em;
+  }
+  .transcript:focus-visible,
+  button:focus-visible,
+  textarea:focus-visible,
+  a:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .message {
+    max-width: 100%;
+    padding: 0.5em 0.8em;
+    border-radius: var(--_radius);
+    overflow-wrap: anywhere;
+  }
+  .message.user {
+    align-self: flex-end;
+    max-width: 85%;
+    background: var(--_user-bg);
+    white-space: pre-wrap;
+  }
+  .message.assistant {
+    align-self: stretch;
+    background: var(--_assistant-bg);
+  }
+  .content > :first-child {
+    margin-top: 0;
+  }
+  .content > :last-child {
+    margin-bottom: 0;
+  }
+  .content p,
+  .content ul,
+  .content ol,
+  .content pre,
+  .content blockquote,
+  .content table {
+    margin: 0.5em 0;
+  }
+  .content h1,
+  .content h2,
+  .content h3,
+  .content h4,
+  .content h5,
+  .content h6 {
+    margin: 0.7em 0 0.3em;
+    font-size: 1.05em;
+  }
+  .content a {
+    color: var(--_accent);
+  }
+  .content code {
+    font-family: var(--ai-stream-chat-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+    font-size: 0.92em;
+    background: var(--_code-bg);
+    border-radius: 4px;
+    padding: 0.1em 0.3em;
+  }
+  .content pre {
+    background: var(--_code-bg);
+    border-radius: 8px;
+    padding: 0.6em 0.8em;
+    overflow-x: auto;
+  }
+  .content pre code {
+    padding: 0;
+    background: none;
+  }
+  .content blockquote {
+    border-left: 3px solid var(--_border);
+    padding-left: 0.8em;
+    color: var(--_muted);
+  }
+  .content table {
+    border-collapse: collapse;
+  }
+  .content th,
+  .content td {
+    border: 1px solid var(--_border);
+    padding: 0.2em 0.5em;
+  }
+  .json {
+    font-family: var(--ai-stream-chat-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+    font-size: 0.9em;
+    white-space: pre-wrap;
+  }
+  .json .entries {
+    padding-left: 1.5em;
+  }
+  .json .key {
+    color: var(--_accent);
+  }
+  .json .pending {
+    color: var(--_muted);
+  }
+  .meta {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25em 0.75em;
+    margin-top: 0.4em;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .error {
+    color: var(--_error);
+  }
+  .typing {
+    display: inline-flex;
+    gap: 0.25em;
+    padding: 0.3em 0;
+  }
+  .typing span {
+    width: 0.45em;
+    height: 0.45em;
+    border-radius: 50%;
+    background: var(--_muted);
+    animation: blink 1.2s infinite ease-in-out both;
+  }
+  .typing span:nth-child(2) {
+    animation-delay: 0.2s;
+  }
+  .typing span:nth-child(3) {
+    animation-delay: 0.4s;
+  }
+  @keyframes blink {
+    0%,
+    80%,
+    100% {
+      opacity: 0.25;
+    }
+    40% {
+      opacity: 1;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .typing span {
+      animation: none;
+      opacity: 0.6;
+    }
+  }
+  form {
+    display: flex;
+    gap: 0.5em;
+    padding: 0.75em;
+    border-top: 1px solid var(--_border);
+  }
+  textarea {
+    flex: 1;
+    resize: vertical;
+    min-height: 2.6em;
+    max-height: 12em;
+    padding: 0.5em 0.7em;
+    font: inherit;
+    color: inherit;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+  }
+  textarea::placeholder {
+    color: var(--_muted);
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    border-radius: 8px;
+    padding: 0.45em 1em;
+    border: 1px solid var(--_accent);
+    background: var(--_accent);
+    color: var(--_accent-fg);
+  }
+  button.secondary {
+    background: transparent;
+    color: var(--_accent);
+    padding: 0.1em 0.6em;
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

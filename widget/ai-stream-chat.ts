@@ -1,0 +1,316 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage, StreamRequest } from './shared/protocol.js';
+import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
+import { AnswerView } from './answer-view.js';
+import { ScrollFollower } from './scroll-follower.js';
+import { SentenceChunker } from './sentence-chunker.js';
+import { StreamClient } from './stream-client.js';
+import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
+import { renderStats } from './stats-line.js';
+
+/** An answer on screen: its content view and, once known, its token counts. */
+interface Answer {
+  view: AnswerView;
+  stats: AnswerStats | undefined;
+}
+
+// Announcements older than this many are dropped from the (invisible) live region.
+const keptAnnouncements = 3;
+
+/**
+ * A chat that streams the model's answers from the stream endpoint, rendering
+ * markdown (or, in JSON mode, the value) as it grows.
+ *
+ * @fires ai-stream-start - The server accepted the request ({@link AiStreamStartEvent}).
+ * @fires ai-stream-token - A piece of the answer arrived ({@link AiStreamTokenEvent}).
+ * @fires ai-stream-json - JSON mode: the partial value, once per frame ({@link AiStreamJsonEvent}).
+ * @fires ai-stream-done - The answer is complete, with usage ({@link AiStreamDoneEvent}).
+ * @fires ai-stream-error - The answer failed ({@link AiStreamErrorEvent}).
+ * @fires ai-stream-cancel - The answer was cancelled ({@link AiStreamCancelEvent}).
+ * @csspart chat - The outer frame.
+ * @csspart heading - The title bar (only with `heading`).
+ * @csspart transcript - The scrolling list of messages.
+ * @csspart message - Every message; also `user` or `assistant`.
+ * @csspart content - An assistant answer's rendered content.
+ * @csspart json - The value tree of a JSON answer.
+ * @csspart typing-indicator - The dots shown while the answer is coming.
+ * @csspart usage - Token counts and speed under an answer.
+ * @csspart error - The error message of a failed answer.
+ * @csspart retry-button - Re-sends the turn after an error or a cancel.
+ * @csspart form - The input row.
+ * @csspart input - The message box.
+ * @csspart send-button - The Send button; `cancel-button` while an answer streams.
+ * @cssprop --ai-stream-chat-bg / -fg / -muted / -border / -accent / -accent-fg - Colours.
+ * @cssprop --ai-stream-chat-user-bg / -assistant-bg / -code-bg / -error - Colours.
+ * @cssprop --ai-stream-chat-font / -mono-font / -font-size / -radius / -max-height - Sizes and type.
+ */
+export class AiStreamChat extends LitElement {
+  static override styles = aiStreamChatStyles;
+
+  /** The stream endpoint. @default '/api/chat/stream' */
+  @property() endpoint = '/api/chat/stream';
+  /** A model alias the server allows; the server's default when empty. */
+  @property() model = '';
+  /** `text` renders markdown; `json` asks for a JSON document and shows its value as it grows. */
+  @property() mode: 'text' | 'json' = 'text';
+  /** A system prompt sent first with every request. */
+  @property() system = '';
+  /** Placeholder of the message box. */
+  @property() placeholder = 'Ask something…';
+  /** A title shown above the chat, and the chat's accessible name. */
+  @property() heading = '';
+  /** Accessible name of the message box. */
+  @property() label = 'Message';
+  /** Sampling temperature (the server caps it). */
+  @property({ type: Number }) temperature: number | undefined;
+  /** Longest answer in tokens (the server caps it). */
+  @property({ type: Number, attribute: 'max-tokens' }) maxTokens: number | undefined;
+  /** JSON mode: a JSON Schema the answer must follow. */
+  @property({ attribute: false }) schema: Record<string, unknown> | undefined;
+  /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
+  @property({ attribute: false }) client: StreamClient | undefined;
+
+  #history: ChatMessage[] = [];
+  readonly #answers = new WeakMap<ChatMessage, Answer>();
+  #live: AnswerView | undefined;
+  #defaultClient: StreamClient | undefined;
+  readonly #follower = new ScrollFollower();
+  #chunker = new SentenceChunker();
+  readonly #announcer = document.createElement('div');
+  readonly #stream = new StreamController(this, {
+    client: () => this.#client(),
+    onFrame: (delta) => this.#onFrame(delta),
+    onSettled: (outcome) => this.#onSettled(outcome),
+  });
+
+  constructor() {
+    super();
+    this.#announcer.className = 'visually-hidden';
+    this.#announcer.setAttribute('aria-live', 'polite');
+    this.#announcer.setAttribute('aria-relevant', 'additions');
+    this.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.#stream.busy) {
+        event.preventDefault();
+        this.cancel();
+      }
+    });
+  }
+
+  /** The conversation (system prompt excluded). Setting it replaces the conversation and stops any answer. */
+  get messages(): ChatMessage[] {
+    return this.#history.map((message) => ({ ...message }));
+  }
+  set messages(value: readonly ChatMessage[]) {
+    this.#stream.reset();
+    this.#live = undefined;
+    this.#history = value.map((message) => ({ role: message.role, content: message.content }));
+    this.requestUpdate();
+  }
+
+  /** True while an answer is being requested or streamed. */
+  get streaming(): boolean {
+    return this.#stream.busy;
+  }
+
+  /** Sends a user message and streams the answer (cancelling one in progress). */
+  async send(text: string): Promise<void> {
+    const content = text.trim();
+    if (!content) return;
+    this.#stream.cancel();
+    this.#commitLive();
+    this.#history = [...this.#history, { role: 'user', content }];
+    this.#follower.jumpToEnd();
+    await this.#ask();
+  }
+
+  /** After an error or a cancel: asks again for the same turn, replacing the failed answer. */
+  async retry(): Promise<void> {
+    if (!this.#live || this.#stream.busy) return;
+    this.#live = undefined;
+    await this.#ask();
+  }
+
+  /** Stops the answer in progress; its text so far stays, with a Retry button. */
+  cancel(): void {
+    this.#stream.cancel();
+  }
+
+  override render(): TemplateResult {
+    const busy = this.#stream.busy;
+    return html`<section
+      class="chat"
+      part="chat"
+      aria-labelledby=${this.heading ? 'heading' : nothing}
+      aria-label=${this.heading ? nothing : 'Chat'}
+    >
+      ${this.heading ? html`<div class="heading" part="heading" id="heading">${this.heading}</div>` : nothing}
+      <div class="transcript" part="transcript" role="log" aria-live="off" aria-label="Conversation" tabindex="0">
+        ${repeat(
+          this.#history.filter((message) => message.role !== 'system'),
+          (message) => message,
+          (message) => this.#renderMessage(message),
+        )}
+        ${this.#live ? this.#renderLive(this.#live) : nothing}
+      </div>
+      ${this.#announcer}
+      <form part="form" @submit=${this.#onSubmit}>
+        <textarea
+          part="input"
+          rows="2"
+          aria-label=${this.label}
+          placeholder=${this.placeholder}
+          @keydown=${this.#onKeydown}
+        ></textarea>
+        ${
+          // One button that turns into Cancel, so focus stays on it across the switch.
+          html`<button part=${busy ? 'cancel-button' : 'send-button'} type="button" @click=${this.#onButtonClick}>
+            ${busy ? 'Cancel' : 'Send'}
+          </button>`
+        }
+      </form>
+    </section>`;
+  }
+
+  protected override firstUpdated(): void {
+    this.#follower.observe(this.renderRoot.querySelector<HTMLElement>('.transcript') ?? undefined);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('endpoint')) this.#defaultClient = undefined;
+    this.#follower.follow();
+  }
+
+  #renderMessage(message: ChatMessage): TemplateResult {
+    if (message.role === 'user') {
+      return html`<div class="message user" part="message user">${message.content}</div>`;
+    }
+    let answer = this.#answers.get(message);
+    if (!answer) {
+      answer = { view: AnswerView.of(message.content, this.mode), stats: undefined };
+      this.#answers.set(message, answer);
+    }
+    return html`<div class="message assistant" part="message assistant">
+      ${answer.view.node}${answer.stats ? html`<div class="meta">${renderStats(answer.stats)}</div>` : nothing}
+    </div>`;
+  }
+
+  #renderLive(view: AnswerView): TemplateResult {
+    const stream = this.#stream;
+    const failed = stream.status === 'error' || stream.status === 'cancelled';
+    return html`<div class="message assistant" part="message assistant" aria-busy=${stream.busy ? 'true' : 'false'}>
+      ${view.node}
+      ${stream.busy
+        ? html`<span class="typing" part="typing-indicator"
+            ><span aria-hidden="true"></span><span aria-hidden="true"></span><span aria-hidden="true"></span
+            ><span class="visually-hidden">${stream.retrying ? 'Retrying…' : 'The assistant is writing…'}</span></span
+          >`
+        : nothing}
+      <div class="meta">
+        ${stream.stats ? renderStats(stream.stats) : nothing}
+        ${stream.status === 'error'
+          ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>`
+          : nothing}
+        ${stream.status === 'cancelled' ? html`<span>Cancelled.</span>` : nothing}
+        ${failed
+          ? html`<button class="secondary" part="retry-button" type="button" @click=${this.#onRetryClick}>Retry</button>`
+          : nothing}
+      </div>
+    </div>`;
+  }
+
+  async #ask(): Promise<void> {
+    this.#live = new AnswerView();
+    this.#chunker = new SentenceChunker();
+    if (this.mode === 'json') this.#live.showJson(undefined);
+    await this.#stream.start(this.#request());
+  }
+
+  #request(): StreamRequest {
+    const system: ChatMessage[] = this.system ? [{ role: 'system', content: this.system }] : [];
+    return {
+      messages: [...system, ...this.#history],
+      mode: this.mode,
+      ...(this.model ? { model: this.model } : {}),
+      ...(this.mode === 'json' && this.schema ? { schema: this.schema } : {}),
+      ...(this.temperature === undefined ? {} : { temperature: this.temperature }),
+      ...(this.maxTokens === undefined ? {} : { maxTokens: this.maxTokens }),
+    };
+  }
+
+  #client(): StreamClient {
+    if (this.client) return this.client;
+    this.#defaultClient ??= new StreamClient({ endpoint: this.endpoint });
+    return this.#defaultClient;
+  }
+
+  #onFrame(delta: string): void {
+    const live = this.#live;
+    if (!live) return;
+    if (this.mode === 'json') live.showJson(this.#stream.json);
+    else {
+      live.write(delta);
+      this.#announce(this.#chunker.push(delta));
+    }
+  }
+
+  #onSettled(outcome: StreamOutcome): void {
+    const live = this.#live;
+    if (!live) return;
+    if (this.mode === 'json') live.showJson(this.#stream.json);
+    else live.end();
+    this.#announce(this.mode === 'json' ? (outcome === 'done' ? 'The answer is ready.' : '') : this.#chunker.flush());
+    if (outcome === 'cancelled') this.#announce('Cancelled.');
+    if (outcome === 'done') this.#commitLive();
+  }
+
+  /** Moves the answer on screen into the conversation (kept even when it failed part way). */
+  #commitLive(): void {
+    const live = this.#live;
+    this.#live = undefined;
+    const text = this.#stream.text;
+    if (!live || !text) return;
+    const message: ChatMessage = { role: 'assistant', content: text };
+    this.#answers.set(message, { view: live, stats: this.#stream.stats });
+    this.#history = [...this.#history, message];
+    this.requestUpdate();
+  }
+
+  #announce(text: string): void {
+    if (!text) return;
+    const line = document.createElement('p');
+    line.textContent = text;
+    this.#announcer.append(line);
+    while (this.#announcer.childElementCount > keptAnnouncements) this.#announcer.firstElementChild?.remove();
+  }
+
+  #onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    this.#submit();
+  }
+
+  #submit(): void {
+    const input = this.renderRoot.querySelector('textarea');
+    if (!input || this.#stream.busy || !input.value.trim()) return;
+    const text = input.value;
+    input.value = '';
+    void this.send(text);
+  }
+
+  #onKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    this.#submit();
+  }
+
+  #onButtonClick(): void {
+    if (this.#stream.busy) this.cancel();
+    else this.#submit();
+  }
+
+  #onRetryClick(): void {
+    this.renderRoot.querySelector('textarea')?.focus();
+    void this.retry();
+  }
+}

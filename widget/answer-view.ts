@@ -1,0 +1,55 @@
+import { render } from 'lit';
+import { createPartialJsonParser, type PartialJsonResult } from './shared/partial-json/index.js';
+import { renderJsonTree } from './json-tree.js';
+import { createMarkdownView, type MarkdownView } from './markdown-view.js';
+
+/**
+ * The rendered content of one assistant answer: a node the element's template places,
+ * fed incrementally while the answer streams and kept as is once it is final (so a
+ * finished answer is never re-parsed or re-rendered).
+ */
+export class AnswerView {
+  /** The content element, placed by the element's template. */
+  readonly node: HTMLDivElement;
+  readonly #markdown: MarkdownView;
+
+  constructor() {
+    this.node = document.createElement('div');
+    this.node.className = 'content';
+    this.node.setAttribute('part', 'content');
+    this.#markdown = createMarkdownView(this.node);
+  }
+
+  /** Renders the next piece of a markdown answer. */
+  write(delta: string): void {
+    this.#markdown.write(delta);
+  }
+
+  /** Flushes the markdown parser: the answer ended (done, error or cancel). */
+  end(): void {
+    this.#markdown.end();
+  }
+
+  /** Shows a JSON answer's value as it stands (`result` from the partial-JSON parser). */
+  showJson(result: PartialJsonResult | undefined): void {
+    const openPath = result === undefined || result.complete ? undefined : result.openPath;
+    render(renderJsonTree(result?.value, openPath), this.node);
+  }
+
+  /** A finished answer (restored from `messages`), rendered in one go. */
+  static of(content: string, mode: 'text' | 'json'): AnswerView {
+    const view = new AnswerView();
+    if (mode === 'json') {
+      const parser = createPartialJsonParser();
+      parser.feed(content);
+      const result = parser.end();
+      if (result.error === undefined) {
+        view.showJson(result);
+        return view;
+      }
+    }
+    view.write(content);
+    view.end();
+    return view;
+  }
+}
