@@ -17,6 +17,7 @@ export class StreamResponse {
   readonly #controller = new AbortController();
   #endedBy: 'completed' | 'fault' | undefined;
   #destroyed = false;
+  #lastWrite: Promise<void> = Promise.resolve();
   readonly #fault: FaultName | undefined;
 
   constructor(context: RouteContext, fault: FaultName | undefined) {
@@ -45,7 +46,12 @@ export class StreamResponse {
     if (!this.isOpen) return false;
     const { res } = this.#context;
     this.bytesSent += Buffer.byteLength(text);
-    if (res.write(text)) return true;
+    let accepted = true;
+    // The callback fires once the chunk is handed to the OS (or the write failed).
+    this.#lastWrite = new Promise<void>((resolve) => {
+      accepted = res.write(text, () => resolve());
+    });
+    if (accepted) return true;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         res.off('drain', done);
@@ -74,19 +80,9 @@ export class StreamResponse {
     return this.isOpen;
   }
 
-  /** Resolves once everything written so far has left for the network (or the connection closed). */
-  async flushed(): Promise<void> {
-    const socket = this.#context.res.socket;
-    if (socket === null || socket.writableLength === 0 || !this.isOpen) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
+  /** Resolves once everything written so far has left for the network (or failed to). */
+  flushed(): Promise<void> {
+    return Promise.race([this.#lastWrite, this.untilClosed()]);
   }
 
   /** Resolves when the connection closes (a stall waits here). */
