@@ -45,7 +45,9 @@ export class StreamResponse {
   async write(text: string): Promise<boolean> {
     if (!this.isOpen) return false;
     const { res } = this.#context;
-    this.bytesSent += Buffer.byteLength(text);
+    const bytes = Buffer.byteLength(text);
+    this.bytesSent += bytes;
+    this.#context.stats.bytesSent += bytes;
     let accepted = true;
     // The callback fires once the chunk is handed to the OS (or the write failed).
     this.#lastWrite = new Promise<void>((resolve) => {

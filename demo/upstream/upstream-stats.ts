@@ -58,6 +58,8 @@ export class UpstreamStats extends EventEmitter<StatsEvents> {
   openStreams = 0;
   /** Every HTTP request received, whatever its answer. */
   totalRequests = 0;
+  /** Body bytes handed to sockets by all streaming responses so far, updated as they write. */
+  bytesSent = 0;
   /** The most recent closed streams, oldest first. */
   readonly closedStreams: StreamClosed[] = [];
   /** The most recent requests, oldest first. */
