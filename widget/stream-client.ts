@@ -154,6 +154,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   async *#read(body: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<StreamEvent, boolean, undefined> {
     try {
       for await (const { id, event } of readStreamEvents(body, (ms) => (this.#serverRetryMs = ms))) {
+        // A transport that ignores the abort must still not deliver anything after it.
+        if (this.#controller.signal.aborted) throw cancelledError();
         if (id !== undefined && !this.#isNew(id)) continue;
         if (event.type === 'start') this.streamId = event.streamId;
         if (event.type === 'token') this.text += event.content;

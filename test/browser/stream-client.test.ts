@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import type { StreamEvent } from '../../widget/shared/protocol.js';
+import { StreamClient, type StreamClientOptions } from '../../widget/stream-client.js';
+import { isStreamError, type StreamError } from '../../widget/stream-error.js';
+import { nonce, upstreamClose } from './support/chat-fixture.js';
+import { describe, it } from './support/mocha.js';
+
+// The real handler and local upstream sit behind the test server's /api proxy.
+const endpoint = '/api/chat/stream';
+
+function ask(content: string) {
+  return { messages: [{ role: 'user' as const, content }] };
+}
+
+/** Runs a stream to its end: the events it yielded and the error it ended with, if any. */
+async function drain(iterable: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: StreamError | undefined }> {
+  const events: StreamEvent[] = [];
+  try {
+    for await (const event of iterable) events.push(event);
+  } catch (error) {
+    if (!isStreamError(error)) throw error;
+    return { events, error };
+  }
+  return { events, error: undefined };
+}
+
+/** A fetch that answers the first `count` calls with `failure` and passes the rest to the network. */
+function failingFirst(count: number, failure: () => Promise<Response>): { fetch: typeof fetch; calls: () => number } {
+  let calls = 0;
+  const wrapped: typeof fetch = (input, init) => {
+    calls += 1;
+    return calls <= count ? failure() : fetch(input, init);
+  };
+  return { fetch: wrapped, calls: () => calls };
+}
+
+describe('StreamClient against the real server', () => {
+  it('yields start, tokens, metadata and done, and the tokens add up to the text', async () => {
+    const stream = new StreamClient({ endpoint }).stream(ask(`Tell me about rivers ${nonce()} [[length:40]]`));
+    const { events, error } = await drain(stream);
+    expect(error).to.equal(undefined);
+    expect(events[0]?.type).to.equal('start');
+    expect(events.at(-1)?.type).to.equal('done');
+    const tokens = events.filter((event) => event.type === 'token');
+    expect(tokens.length).to.be.greaterThan(1);
+    expect(tokens.map((event) => event.content).join('')).to.equal(stream.text);
+    const done = events.at(-1);
+    if (done?.type !== 'done') throw new Error('no done event');
+    expect(done.usage.completionTokens).to.equal(40);
+    expect(stream.streamId).to.be.a('string').and.not.equal('');
+  });
+
+  it('cancel() ends the iteration with "cancelled" and the upstream sees the client go', async () => {
+    const id = nonce();
+    const stream = new StreamClient({ endpoint }).stream(ask(`A slow one ${id} [[length:400]] [[pace:0,40]]`));
+    const seen: StreamEvent[] = [];
+    const run = drain({
+      async *[Symbol.asyncIterator]() {
+        for await (const event of stream) {
+          seen.push(event);
+          if (event.type === 'token') stream.cancel();
+          yield event;
+        }
+      },
+    });
+    const { error } = await run;
+    expect(error?.code).to.equal('cancelled');
+    expect(seen.filter((event) => event.type === 'token')).to.have.length(1);
+    expect(stream.signal.aborted).to.equal(true);
+    const closed = await upstreamClose({ nonce: id });
+    expect(closed.reason).to.equal('client-aborted');
+  });
+
+  it('turns the server error event into a StreamError with its code and message, keeping the text', async () => {
+    const stream = new StreamClient({ endpoint }).stream(ask(`Break ${nonce()} [[fault:error-mid]] [[length:60]]`));
+    const { events, error } = await drain(stream);
+    expect(events.some((event) => event.type === 'token')).to.equal(true);
+    expect(error).to.not.equal(undefined);
+    expect(error?.code).to.be.a('string').and.not.equal('cancelled');
+    expect(error?.message).to.be.a('string').and.not.equal('');
+    expect(stream.text.length).to.be.greaterThan(0);
+  });
+
+  it('does not retry a 400: one request, and the server message comes through', async () => {
+    const counter = failingFirst(0, () => Promise.reject(new Error('unused')));
+    const stream = new StreamClient({ endpoint, fetch: counter.fetch }).stream({ messages: [] });
+    const { events, error } = await drain(stream);
+    expect(events).to.have.length(0);
+    expect(error?.status).to.equal(400);
+    expect(error?.code).to.equal('bad_request');
+    expect(error?.retryable).to.equal(false);
+    expect(counter.calls()).to.equal(1);
+  });
+
+  it('retries a network failure before the stream starts, after a backoff delay', async () => {
+    const flaky = failingFirst(2, () => Promise.reject(new TypeError('Failed to fetch')));
+    const client = new StreamClient({ endpoint, fetch: flaky.fetch, retry: { baseDelayMs: 100, jitter: 0 } });
+    const started = performance.now();
+    const { events, error } = await drain(client.stream(ask(`Retry me ${nonce()} [[length:5]]`)));
+    expect(error).to.equal(undefined);
+    const retries = events.filter((event) => event.type === 'retry');
+    expect(retries.map((event) => event.type === 'retry' && event.delayMs)).to.deep.equal([100, 200]);
+    expect(performance.now() - started).to.be.at.least(300);
+    expect(events.at(-1)?.type).to.equal('done');
+    expect(flaky.calls()).to.equal(3);
+  });
+
+  it("waits for a 429's Retry-After before trying again", async () => {
+    const limited = failingFirst(1, async () =>
+      Response.json({ error: { code: 'rate_limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '0.4' } }),
+    );
+    const client = new StreamClient({ endpoint, fetch: limited.fetch });
+    const started = performance.now();
+    const { events, error } = await drain(client.stream(ask(`Limited ${nonce()} [[length:5]]`)));
+    expect(error).to.equal(undefined);
+    const retry = events.find((event) => event.type === 'retry');
+    expect(retry?.type === 'retry' && retry.delayMs).to.equal(400);
+    expect(performance.now() - started).to.be.at.least(400);
+  });
+
+  it('gives up at once when Retry-After is longer than the cap, telling how long to wait', async () => {
+    const limited = failingFirst(1, async () =>
+      Response.json({ error: { code: 'rate_limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '120' } }),
+    );
+    const started = performance.now();
+    const { error } = await drain(new StreamClient({ endpoint, fetch: limited.fetch }).stream(ask('x')));
+    expect(error?.code).to.equal('rate_limited');
+    expect(error?.message).to.equal('Slow down.');
+    expect(error?.retryAfterMs).to.equal(120_000);
+    expect(performance.now() - started).to.be.below(1000);
+    expect(limited.calls()).to.equal(1);
+  });
+
+  it('a cancel during the backoff wait ends the stream at once', async () => {
+    const down = failingFirst(10, () => Promise.reject(new TypeError('Failed to fetch')));
+    const stream = new StreamClient({ endpoint, fetch: down.fetch, retry: { baseDelayMs: 5000 } }).stream(ask('x'));
+    const run = drain(stream);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const cancelledAt = performance.now();
+    stream.cancel();
+    const { error } = await run;
+    expect(error?.code).to.equal('cancelled');
+    expect(performance.now() - cancelledAt).to.be.below(100);
+    expect(down.calls()).to.equal(1);
+  });
+
+  it('after a dropped connection keeps the text and reports a retryable error when the server cannot resume', async () => {
+    const options: StreamClientOptions = { endpoint, headers: { 'x-test-drop-after-bytes': '600' }, retry: { baseDelayMs: 50 } };
+    const stream = new StreamClient(options).stream(ask(`Drop me ${nonce()} [[length:300]] [[pace:0,400]]`));
+    const { events, error } = await drain(stream);
+    expect(error?.code).to.equal('stream_interrupted');
+    expect(error?.retryable).to.equal(true);
+    expect(stream.text.length).to.be.greaterThan(0);
+    const text = events.flatMap((event) => (event.type === 'token' ? [event.content] : [])).join('');
+    expect(text).to.equal(stream.text);
+    // It tried to resume (GET ?id= with Last-Event-ID) before giving up.
+    expect(events.some((event) => event.type === 'retry' && /resum/i.test(event.reason))).to.equal(true);
+  });
+});
