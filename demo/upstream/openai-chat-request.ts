@@ -15,7 +15,10 @@ export interface OpenAIChatRequest {
   stream_options?: { include_usage?: boolean | null; include_obfuscation?: boolean | null } | null;
   max_tokens?: number | null;
   max_completion_tokens?: number | null;
-  response_format?: { type: string; json_schema?: { name?: string; schema?: unknown; strict?: boolean | null } } | null;
+  response_format?: {
+    type: string;
+    json_schema?: { name?: string; schema?: unknown; strict?: boolean | null };
+  } | null;
 }
 
 /** Token usage in OpenAI's shape. */
@@ -55,15 +58,22 @@ export function contentText(content: unknown): string {
   return content.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('');
 }
 
-function checkTokenCap(body: Record<string, unknown>, key: string): OpenAIErrorResponse | undefined {
+function reject(message: string, param: string | null = null, code: string | null = null): OpenAIChatParse {
+  return { ok: false, error: openAIErrors.invalid(message, param, code) };
+}
+
+function checkTokenCap(body: Record<string, unknown>, key: string): OpenAIChatParse | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    return openAIErrors.invalid(`Invalid type for '${key}': expected an integer, but got ${typeof value} instead.`, key, 'invalid_type');
+    return reject(`Invalid type for '${key}': expected an integer, but got ${typeof value} instead.`, key, 'invalid_type');
   }
-  return value < 1
-    ? openAIErrors.invalid(`Invalid '${key}': integer below minimum value. Expected a value >= 1, but got ${value} instead.`, key, 'integer_below_min_value')
-    : undefined;
+  if (value >= 1) return undefined;
+  return reject(
+    `Invalid '${key}': integer below minimum value. Expected a value >= 1, but got ${value} instead.`,
+    key,
+    'integer_below_min_value',
+  );
 }
 
 /**
@@ -73,27 +83,30 @@ function checkTokenCap(body: Record<string, unknown>, key: string): OpenAIErrorR
 export function parseOpenAIChatRequest(body: unknown): OpenAIChatParse {
   if (!isRecord(body)) return { ok: false, error: openAIErrors.invalidJson() };
   const messages = body['messages'];
-  if (messages === undefined) {
-    return { ok: false, error: openAIErrors.invalid("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter') };
-  }
+  if (messages === undefined) return reject("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
   if (!Array.isArray(messages)) {
-    return { ok: false, error: openAIErrors.invalid(`Invalid type for 'messages': expected an array of objects, but got ${typeof messages} instead.`, 'messages', 'invalid_type') };
+    const message = `Invalid type for 'messages': expected an array of objects, but got ${typeof messages} instead.`;
+    return reject(message, 'messages', 'invalid_type');
   }
   if (messages.length === 0) {
-    return { ok: false, error: openAIErrors.invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array') };
+    return reject(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'messages',
+      'empty_array',
+    );
   }
-  const badIndex = messages.findIndex((message) => !isRecord(message) || typeof message['role'] !== 'string');
-  if (badIndex >= 0) {
-    return { ok: false, error: openAIErrors.invalid(`Missing required parameter: 'messages[${badIndex}].role'.`, `messages[${badIndex}].role`, 'missing_required_parameter') };
+  const bad = messages.findIndex((message) => !isRecord(message) || typeof message['role'] !== 'string');
+  if (bad >= 0) {
+    const param = `messages[${bad}].role`;
+    return reject(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
   }
-  if (typeof body['model'] !== 'string' || body['model'] === '') {
-    return { ok: false, error: openAIErrors.invalid('you must provide a model parameter') };
-  }
+  if (typeof body['model'] !== 'string' || body['model'] === '') return reject('you must provide a model parameter');
   const capError = checkTokenCap(body, 'max_tokens') ?? checkTokenCap(body, 'max_completion_tokens');
-  if (capError) return { ok: false, error: capError };
+  if (capError) return capError;
   const format = body['response_format'];
   if (isRecord(format) && format['type'] === 'json_schema' && !isRecord(format['json_schema'])) {
-    return { ok: false, error: openAIErrors.invalid("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema', 'missing_required_parameter') };
+    const param = 'response_format.json_schema';
+    return reject(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
   }
   // Validated above field by field; the rest is read defensively where it is used.
   return { ok: true, request: body as unknown as OpenAIChatRequest };
@@ -139,7 +152,12 @@ export function planOpenAIChatAnswer(request: OpenAIChatRequest): OpenAIChatPlan
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
   };
 }

@@ -6,7 +6,16 @@ import { tokenIntervalMs } from './pace.js';
 import type { Pace } from './pace.js';
 import { lastUserText, parseOpenAIChatRequest, planOpenAIChatAnswer } from './openai-chat-request.js';
 import type { OpenAIChatPlan } from './openai-chat-request.js';
-import { DONE_FRAME, completionBody, contentFrame, errorFrame, finishFrame, newChunkStyle, roleFrame, usageFrame } from './openai-chunks.js';
+import {
+  DONE_FRAME,
+  completionBody,
+  contentFrame,
+  errorFrame,
+  finishFrame,
+  newChunkStyle,
+  roleFrame,
+  usageFrame,
+} from './openai-chunks.js';
 import type { ChunkStyle } from './openai-chunks.js';
 import { hasBearerToken, openAIErrors, openAIHeaders, sendOpenAIError } from './openai-http.js';
 import type { RouteContext, UpstreamRoute } from './route.js';
@@ -25,9 +34,19 @@ export const FAULT_AFTER_DELTAS = 5;
 const BATCH_CHARS = 16 * 1024;
 
 /** What a "not JSON" data line looks like: a chunk cut off in the middle. */
-const GARBAGE_FRAME = 'data: {"id":"chatcmpl-garbage","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hel\n\n';
+const GARBAGE_FRAME =
+  'data: {"id":"chatcmpl-garbage","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hel\n\n';
 
-async function writeDeltas(stream: StreamResponse, style: ChunkStyle, deltas: readonly string[], count: number, pace: Pace): Promise<boolean> {
+/** Everything decided about one answer before its first byte. */
+interface Reply {
+  context: RouteContext;
+  style: ChunkStyle;
+  plan: OpenAIChatPlan;
+  fault: FaultName | undefined;
+  pace: Pace;
+}
+
+async function writeDeltas(stream: StreamResponse, { style, plan, pace }: Reply, count: number): Promise<boolean> {
   const interval = tokenIntervalMs(pace);
   const startedAt = performance.now();
   let batch = '';
@@ -38,7 +57,7 @@ async function writeDeltas(stream: StreamResponse, style: ChunkStyle, deltas: re
       batch = '';
       if (!(await stream.sleep(wait))) return false;
     }
-    batch += contentFrame(style, deltas[i] ?? '');
+    batch += contentFrame(style, plan.deltas[i] ?? '');
     if (batch.length >= BATCH_CHARS) {
       if (!(await stream.write(batch))) return false;
       batch = '';
@@ -50,7 +69,8 @@ async function writeDeltas(stream: StreamResponse, style: ChunkStyle, deltas: re
   return batch === '' || stream.write(batch);
 }
 
-async function streamAnswer(context: RouteContext, style: ChunkStyle, plan: OpenAIChatPlan, fault: FaultName | undefined, pace: Pace): Promise<void> {
+async function streamAnswer(reply: Reply): Promise<void> {
+  const { context, style, plan, fault, pace } = reply;
   const stream = new StreamResponse(context, fault);
   if (!(await stream.sleep(pace.firstTokenMs))) return;
   stream.start(200, openAIHeaders(context.requestId, context.startedAt, 'text/event-stream; charset=utf-8'));
@@ -62,13 +82,13 @@ async function streamAnswer(context: RouteContext, style: ChunkStyle, plan: Open
   const faultsMidway = fault === 'error-mid' || fault === 'drop' || fault === 'stall';
   const count = faultsMidway ? Math.min(FAULT_AFTER_DELTAS, plan.deltas.length) : plan.deltas.length;
   if (!(await stream.write(roleFrame(style)))) return;
-  if (!(await writeDeltas(stream, style, plan.deltas, count, pace))) return;
+  if (!(await writeDeltas(stream, reply, count))) return;
   switch (fault) {
-    case 'error-mid':
-      if (await stream.write(errorFrame({ ...openAIErrors.serverError().error, message: 'The model stopped mid-answer (local upstream fault "error-mid").' }) + DONE_FRAME)) {
-        stream.end('fault');
-      }
+    case 'error-mid': {
+      const message = 'The model stopped mid-answer (local upstream fault "error-mid").';
+      if (await stream.write(errorFrame({ ...openAIErrors.serverError().error, message }) + DONE_FRAME)) stream.end('fault');
       return;
+    }
     case 'drop':
       // Let the partial answer reach the client first; a real drop loses only what follows.
       await stream.flushed();
@@ -97,7 +117,7 @@ function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
   });
 }
 
-async function answerWhole(context: RouteContext, style: ChunkStyle, plan: OpenAIChatPlan, fault: FaultName | undefined, pace: Pace): Promise<void> {
+async function answerWhole({ context, style, plan, fault, pace }: Reply): Promise<void> {
   const { res } = context;
   // A non-streamed answer arrives only once it is all generated, as with the real API.
   await waitUnlessClosed(res, pace.firstTokenMs + plan.deltas.length * tokenIntervalMs(pace));
@@ -140,11 +160,14 @@ async function handleChatCompletions(context: RouteContext): Promise<void> {
   const fault = context.faults.take(directives.fault, hashText(JSON.stringify(request.messages)));
   if (fault === '429') return fail(openAIErrors.rateLimited(request.model));
   if (fault === '500') return fail(openAIErrors.serverError());
-  const plan = planOpenAIChatAnswer(request);
-  const pace = directives.pace ?? context.pace;
-  const style = newChunkStyle(request);
-  if (request.stream === true) await streamAnswer(context, style, plan, fault, pace);
-  else await answerWhole(context, style, plan, fault, pace);
+  const reply: Reply = {
+    context,
+    style: newChunkStyle(request),
+    plan: planOpenAIChatAnswer(request),
+    fault,
+    pace: directives.pace ?? context.pace,
+  };
+  await (request.stream === true ? streamAnswer(reply) : answerWhole(reply));
 }
 
 /** The Chat Completions endpoint. */

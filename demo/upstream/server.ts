@@ -89,7 +89,8 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Loca
     }
     stats.recordRequest({ requestId, method, path, headers: { ...req.headers }, body: parsedBody, at: startedAt });
     if (!body.ok) {
-      if (body.reason === 'too-large') sendOpenAIError(res, { ...openAIErrors.tooLarge(maxBodyBytes), headers: { connection: 'close' } }, requestId, startedAt);
+      const tooLarge = { ...openAIErrors.tooLarge(maxBodyBytes), headers: { connection: 'close' } };
+      if (body.reason === 'too-large') sendOpenAIError(res, tooLarge, requestId, startedAt);
       return;
     }
     const route = ROUTES.find((candidate) => candidate.method === method && candidate.path === path);
@@ -97,7 +98,8 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Loca
       sendOpenAIError(res, openAIErrors.invalidUrl(method, path), requestId, startedAt);
       return;
     }
-    const context: RouteContext = { req, res, body: body.text, requestId, startedAt, pace, faults, stats, isClosing: () => closing };
+    const isClosing = (): boolean => closing;
+    const context: RouteContext = { req, res, body: body.text, requestId, startedAt, pace, faults, stats, isClosing };
     await route.handle(context);
   }
 
