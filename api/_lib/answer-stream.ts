@@ -34,7 +34,7 @@ export interface AnswerStreamOptions {
  * of making this process buffer. Always ends with one `done` or `error` event (unless
  * the client is gone), and always releases the upstream and the registry entry.
  */
-export function createAnswerStream(options: AnswerStreamOptions): ReadableStream<StreamEvent> {
+export function createAnswerStream(options: AnswerStreamOptions): { events: ReadableStream<StreamEvent>; upstreamBytes: () => number } {
   const { streamId, request, controller, log } = options;
   const signal = controller.signal;
   const startedAt = performance.now();
@@ -167,7 +167,7 @@ export function createAnswerStream(options: AnswerStreamOptions): ReadableStream
     }
   };
 
-  return new ReadableStream<StreamEvent>(
+  const events = new ReadableStream<StreamEvent>(
     {
       start(stream) {
         emit(stream, { type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
@@ -193,6 +193,7 @@ export function createAnswerStream(options: AnswerStreamOptions): ReadableStream
     },
     { highWaterMark: 0 },
   );
+  return { events, upstreamBytes: () => upstream?.bytesRead() ?? 0 };
 }
 
 /** The reason a stream is aborted when its client disconnects. */

@@ -83,7 +83,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     );
 
     log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
-    const events = createAnswerStream({
+    const { events, upstreamBytes } = createAnswerStream({
       streamId,
       request: normalized,
       adapter,
@@ -103,7 +103,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
       .pipeThrough(createTokenCoalescer(config.coalesceMs))
       .pipeThrough(createSseEncoder({ streamId, heartbeatMs: config.heartbeatMs }));
     const counted = countChars(body$);
-    registry.add(streamId, { controller, startedAt: Date.now(), bufferedChars: counted.buffered });
+    registry.add(streamId, { controller, startedAt: Date.now(), bufferedChars: counted.buffered, upstreamBytes });
     return new Response(counted.stream.pipeThrough(new TextEncoderStream()), { status: 200, headers: sseHeaders(streamId, cors) });
   }
 

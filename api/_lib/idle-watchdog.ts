@@ -11,8 +11,8 @@ export interface IdleWatchdog {
   disarm(): void;
   /** Stops for good. */
   stop(): void;
-  /** A pass-through byte stream that restarts the countdown on every chunk. */
-  stream(): TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>;
+  /** A pass-through byte stream that restarts the countdown on every chunk (and reports its size). */
+  stream(onBytes?: (n: number) => void): TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>;
 }
 
 export function createIdleWatchdog(timeoutMs: number, onIdle: () => void): IdleWatchdog {
@@ -44,10 +44,11 @@ export function createIdleWatchdog(timeoutMs: number, onIdle: () => void): IdleW
       stopped = true;
       clear();
     },
-    stream() {
+    stream(onBytes) {
       return new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
         transform(chunk, controller) {
           start();
+          onBytes?.(chunk.byteLength);
           controller.enqueue(chunk);
         },
       });

@@ -33,6 +33,8 @@ export interface UpstreamReader {
   cancel(reason?: unknown): void;
   /** How many attempts it took to get a stream (1 = no retry). */
   readonly attempts: number;
+  /** Body bytes read from the upstream so far (backpressure checks). */
+  bytesRead(): number;
 }
 
 /**
@@ -81,12 +83,13 @@ async function attemptOnce(options: OpenUpstreamOptions, attempt: number): Promi
       const body = await readSome(response, MAX_ERROR_BODY_BYTES);
       throw adapter.parseHttpError(response.status, response.headers, body);
     }
+    let bytes = 0;
     const events = response.body
-      .pipeThrough(watchdog.stream())
+      .pipeThrough(watchdog.stream((n) => (bytes += n)))
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new EventSourceParserStream({ onError: 'terminate', maxBufferSize: MAX_UPSTREAM_EVENT_BYTES }))
       .getReader();
-    const reader = createReader(adapter, events, controller, watchdog, release, attempt);
+    const reader = createReader(adapter, events, controller, watchdog, release, attempt, () => bytes);
     await reader.peekFirst();
     return reader;
   } catch (err) {
@@ -103,6 +106,7 @@ function createReader(
   watchdog: IdleWatchdog,
   release: () => void,
   attempts: number,
+  bytesRead: () => number,
 ): UpstreamReader & { peekFirst(): Promise<void> } {
   const pending: UpstreamEvent[] = [];
   let ended = false;
@@ -120,7 +124,7 @@ function createReader(
     try {
       next = await events.read();
     } catch (err) {
-      throw controller.signal.aborted ? controller.signal.reason : networkError(err);
+      throw controller.signal.aborted ? controller.signal.reason : droppedError(err);
     } finally {
       watchdog.disarm();
     }
@@ -131,6 +135,7 @@ function createReader(
 
   return {
     attempts,
+    bytesRead,
     // Buffers events up to the first text or the end, so an error there can still be retried.
     async peekFirst() {
       for (;;) {
@@ -169,8 +174,9 @@ function networkError(err: unknown): StreamError {
   return new StreamError('upstream_unavailable', 'Could not reach the model provider.', { status: 502, retryable: true, detail });
 }
 
-function droppedError(): StreamError {
-  return new StreamError('upstream_error', 'The connection to the model provider was lost.', { status: 502, retryable: true, detail: 'upstream body ended before [DONE]' });
+function droppedError(cause?: unknown): StreamError {
+  const detail = cause === undefined ? 'upstream body ended before its end marker' : `upstream body failed: ${cause instanceof Error ? `${cause.message} ${String(cause.cause ?? '')}` : String(cause)}`;
+  return new StreamError('upstream_error', 'The connection to the model provider was lost.', { status: 502, retryable: true, detail });
 }
 
 async function readSome(response: Response, maxBytes: number): Promise<string> {

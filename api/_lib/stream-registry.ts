@@ -4,6 +4,8 @@ export interface StreamEntry {
   startedAt: number;
   /** Characters framed but not yet taken by the HTTP layer (for backpressure checks). */
   bufferedChars: () => number;
+  /** Body bytes read from the upstream so far. */
+  upstreamBytes: () => number;
 }
 
 /**

@@ -37,7 +37,14 @@ export function createTokenCoalescer(windowMs: number): TransformStream<StreamEv
         sentFirst = true;
         flush(controller);
       } else if (!timer) {
-        timer = setTimeout(() => flush(controller), Math.max(0, windowMs - (performance.now() - lastFlush)));
+        timer = setTimeout(() => {
+          // The stream may have been cancelled (client gone) while the timer waited.
+          try {
+            flush(controller);
+          } catch {
+            pending = '';
+          }
+        }, Math.max(0, windowMs - (performance.now() - lastFlush)));
       }
     },
     flush(controller) {

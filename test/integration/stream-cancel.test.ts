@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api-server.js';
+import { postChat, readEvents, textOf, waitFor } from '../support/read-events.js';
+
+describe('cancellation', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // A realistic pace, so streams are still running when they are cancelled.
+    api = await startTestApi({}, { pace: { firstTokenMs: 20, tokensPerSecond: 100 } });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('a client abort reaches the upstream within 100 ms and leaves no registry entry', async () => {
+    const controller = new AbortController();
+    const response = await postChat(api.endpoint, { messages: [{ role: 'user', content: 'abort me [[length:2000]]' }] }, { signal: controller.signal });
+    const closed = api.upstream.stats.nextStreamClosed();
+    let abortedAt = 0;
+    await readEvents(response, ({ event }) => {
+      if (event.type === 'token' && abortedAt === 0) {
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    }).catch(() => {});
+    const upstreamClosed = await closed;
+    expect(upstreamClosed.reason).toBe('client-aborted');
+    expect(upstreamClosed.at - abortedAt).toBeLessThan(100);
+    await waitFor(() => api.handler.registry.size === 0, 2_000, 'registry to empty');
+    await waitFor(() => api.logs.some((l) => l.event === 'cancel' && l.reason === 'client disconnected'), 2_000, 'cancel log');
+    const cancelLog = api.logs.findLast((l) => l.event === 'cancel');
+    expect(cancelLog).toMatchObject({ usageSource: 'estimate', completionTokens: expect.any(Number) });
+  });
+
+  it('DELETE ?id= stops the stream with done/cancelled and an estimated usage, and aborts the upstream', async () => {
+    const response = await postChat(api.endpoint, { messages: [{ role: 'user', content: 'cancel me by id [[length:2000]]' }] });
+    const id = response.headers.get('x-stream-id') ?? '';
+    const closed = api.upstream.stats.nextStreamClosed();
+    let deleted: Promise<Response> | undefined;
+    const events = await readEvents(response, ({ event }) => {
+      if (event.type === 'token' && !deleted) deleted = fetch(`${api.endpoint}?id=${id}`, { method: 'DELETE' });
+    });
+    expect((await deleted)?.status).toBe(204);
+    expect((await closed).reason).toBe('client-aborted');
+    const last = events.at(-1)?.event;
+    expect(last).toMatchObject({ type: 'done', finishReason: 'cancelled', usage: { source: 'estimate' } });
+    if (last?.type === 'done') expect(last.usage.completionTokens).toBeGreaterThan(0);
+    expect(textOf(events).length).toBeGreaterThan(0);
+    expect(api.handler.registry.size).toBe(0);
+  });
+
+  it('DELETE of an unknown or missing id is a clear 404 / 400', async () => {
+    const unknown = await fetch(`${api.endpoint}?id=nope`, { method: 'DELETE' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'No such stream is running.' } });
+    const missing = await fetch(api.endpoint, { method: 'DELETE' });
+    expect(missing.status).toBe(400);
+  });
+});
