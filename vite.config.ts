@@ -1,11 +1,113 @@
+import { fileURLToPath } from 'node:url';
+import type { BuildEnvironmentOptions, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { minifyLitTemplates } from './scripts/minify-lit-templates.js';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+// React stays the app's own copy in the package entries: bundling it would ship a
+// second React, and hooks break across two copies.
+const reactExternals = /^(react|react-dom|@lit\/react)(\/.*)?$/;
+
+/**
+ * In the package build, the React entry takes the element from the script-tag file
+ * (`./ai-stream-chat.js`) instead of carrying a second copy of it and of Lit: one
+ * element class per page, and the only module with a side effect (it calls
+ * `customElements.define`) stays the one that `sideEffects` names.
+ */
+function elementFromScriptTagFile(): Plugin {
+  const elementModules = new Set([here('widget/ai-stream-chat.ts'), here('widget/define.ts')]);
+  return {
+    name: 'ai-stream-chat:element-from-script-tag-file',
+    enforce: 'pre',
+    apply: 'build',
+    async resolveId(source, importer, options) {
+      if (!importer?.startsWith(here('widget/react/'))) return null;
+      const resolved = await this.resolve(source, importer, options);
+      if (!resolved || !elementModules.has(resolved.id)) return null;
+      // Kept as written: react.js sits next to ai-stream-chat.js in dist/.
+      return { id: './ai-stream-chat.js', external: true };
+    },
+  };
+}
+
+// Library mode keeps whitespace and /*@__PURE__*/ notes for an app's bundler to
+// tree-shake; files that go to browsers as they are get full minification.
+const forBrowsers = { minify: { codegen: true }, comments: { annotation: false } } as const;
+
+/**
+ * The widget build, one output per mode (`npm run build` runs all three):
+ * - default (`production`): the script-tag file, `dist/ai-stream-chat.js`, one
+ *   self-contained ES module with Lit inside and no imports, so a single
+ *   `<script type="module">` tag is all a page needs;
+ * - `package`: the npm entries `dist/client.js` and `dist/react.js` (React external);
+ * - `demo`: the React example of the demo site, `dist/demo/react-app.js` (React bundled,
+ *   kept out of the package's files).
+ */
+function buildFor(mode: string): BuildEnvironmentOptions {
+  const common = {
+    outDir: 'dist',
+    target: 'es2022',
+    minify: 'oxc',
+    sourcemap: true,
+    copyPublicDir: false,
+    // The size test measures gzip itself; skipping the report keeps the build fast.
+    reportCompressedSize: false,
+  } satisfies BuildEnvironmentOptions;
+  if (mode === 'package') {
+    return {
+      ...common,
+      emptyOutDir: false,
+      lib: {
+        entry: { client: here('widget/client.ts'), react: here('widget/react/index.ts') },
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
+      rolldownOptions: {
+        external: (id) => reactExternals.test(id),
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    };
+  }
+  if (mode === 'demo') {
+    return {
+      ...common,
+      emptyOutDir: false,
+      lib: {
+        entry: { 'react-app': here('demo/react-app/main.tsx') },
+        formats: ['es'],
+        fileName: (_format, name) => `demo/${name}.js`,
+      },
+      sourcemap: false,
+      rolldownOptions: { output: { codeSplitting: false, ...forBrowsers } },
+    };
+  }
+  return {
+    ...common,
+    emptyOutDir: true,
+    lib: {
+      entry: { 'ai-stream-chat': here('widget/index.ts') },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
+    rolldownOptions: {
+      treeshake: { manualPureFunctions: ['console.assert'] },
+      output: {
+        // Nothing external and no chunks: the script tag must load exactly one file.
+        codeSplitting: false,
+        ...forBrowsers,
+      },
+    },
+  };
+}
 
 // One config for the widget build (the `build` section) and the Node-side test suites
 // (the `test` section). Browser component tests run through @web/test-runner instead.
-export default defineConfig({
-  build: {
-    // Filled in by the widget build: one self-contained ES module for the script tag.
-  },
+export default defineConfig(({ mode }) => ({
+  // React's production build in the demo bundle (library mode leaves NODE_ENV alone).
+  ...(mode === 'demo' ? { define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
+  plugins: [minifyLitTemplates(/\/widget\/.+\.ts$/), ...(mode === 'package' ? [elementFromScriptTagFile()] : [])],
+  build: buildFor(mode),
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     environment: 'node',
@@ -15,4 +117,4 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
   },
-});
+}));
