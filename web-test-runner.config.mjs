@@ -20,6 +20,8 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   testsFinishTimeout: 180_000,
+  // Lit's dev build catches mistakes; its one-line banner per page is noise.
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
   testFramework: { config: { timeout: 15_000 } },
   browsers: [
     playwrightLauncher({

@@ -44,13 +44,19 @@ export function nonce(): string {
   return `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
 }
 
-/** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
+/** Polls `check` until it returns something truthy (a throw counts as not yet); fails naming `what` after `timeoutMs`. */
 export async function waitFor<T>(check: () => T, what: string, timeoutMs = 8000): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    try {
+      const value = check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      // Not there yet (a query that throws until the element renders).
+      lastError = error;
+    }
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`, { cause: lastError });
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
