@@ -6,6 +6,7 @@ import type { ProviderAdapter } from './providers/provider-adapter.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { StreamError, toStreamError } from './stream-error.js';
 import { createCompletionCounter } from './tokenizer.js';
+import { createJsonOutputCheck } from './json-output-check.js';
 
 /** Metadata events go out at most this often, however small the coalescing window. */
 const METADATA_INTERVAL_MS = 250;
@@ -39,6 +40,7 @@ export function createAnswerStream(options: AnswerStreamOptions): { events: Read
   const signal = controller.signal;
   const startedAt = performance.now();
   const counter = createCompletionCounter(request.model.encoding);
+  const jsonCheck = request.mode === 'json' ? createJsonOutputCheck(request.validator) : undefined;
   let upstream: UpstreamReader | undefined;
   let promptTokens: number | undefined;
   let providerUsage: { promptTokens?: number; completionTokens?: number } = {};
@@ -133,6 +135,7 @@ export function createAnswerStream(options: AnswerStreamOptions): { events: Read
           log('first_token', { streamId, ttftMs: Math.round(firstTokenAt - startedAt), attempts: upstream.attempts });
         }
         counter.push(event.text);
+        jsonCheck?.push(event.text);
         emit(stream, { type: 'token', content: event.text });
         const now = performance.now();
         if (now - lastMetadataAt >= Math.max(METADATA_INTERVAL_MS, options.config.coalesceMs)) {
@@ -155,9 +158,11 @@ export function createAnswerStream(options: AnswerStreamOptions): { events: Read
         throw event.error;
       case 'end': {
         if (ending) return false;
+        const reason = finishReason ?? 'stop';
+        const invalid = jsonCheck?.finish(reason === 'length');
+        if (invalid) throw invalid;
         ending = true;
         const u = await usage();
-        const reason = finishReason ?? 'stop';
         logEnd('done', u, { finishReason: reason, attempts: upstream.attempts });
         emit(stream, { type: 'done', finishReason: reason, usage: u });
         stream.close();

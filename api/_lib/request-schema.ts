@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { StreamConfig, ModelConfig } from './config.js';
 import type { ChatMessage } from '../../widget/shared/protocol.js';
+import type { Validator } from '@cfworker/json-schema';
+import { compileSchema } from './json-output-check.js';
 import { StreamError } from './stream-error.js';
 
 /** A request the server has validated, bounded and resolved to a model. */
@@ -9,6 +11,8 @@ export interface NormalizedRequest {
   model: ModelConfig;
   mode: 'text' | 'json';
   schema: Record<string, unknown> | undefined;
+  /** The schema, compiled once; checks the final answer in JSON mode. */
+  validator: Validator | undefined;
   temperature: number | undefined;
   maxTokens: number;
 }
@@ -68,11 +72,13 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
     throw new StreamError('unknown_model', `Unknown model "${alias}". Available: ${Object.keys(config.models).join(', ')}.`, { status: 400 });
   }
 
+  let validator: Validator | undefined;
   if (req.schema !== undefined) {
     if (req.mode !== 'json') throw new StreamError('bad_request', 'A schema needs "mode": "json".', { status: 400 });
     if (JSON.stringify(req.schema).length > limits.maxSchemaBytes) {
       throw new StreamError('payload_too_large', `The schema is larger than ${limits.maxSchemaBytes} bytes.`, { status: 413 });
     }
+    validator = compileSchema(req.schema);
   }
   if (req.maxTokens !== undefined && req.maxTokens > model.maxOutputTokens) {
     throw new StreamError('bad_request', `maxTokens is ${req.maxTokens}; "${model.alias}" allows at most ${model.maxOutputTokens}.`, { status: 400 });
@@ -83,6 +89,7 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
     model,
     mode: req.mode ?? 'text',
     schema: req.schema,
+    validator,
     temperature: req.temperature,
     maxTokens: req.maxTokens ?? model.maxOutputTokens,
   };

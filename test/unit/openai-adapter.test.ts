@@ -60,7 +60,7 @@ describe('OpenAI chat completions adapter', () => {
   });
 
   it('asks for usage in the stream and the response format for JSON mode and schemas', () => {
-    const base = { messages: [{ role: 'user' as const, content: 'hi' }], model: { alias: 'm', provider: 'openai', upstreamModel: 'gpt-x', contextWindow: 1000, maxOutputTokens: 100, encoding: 'o200k_base' as const }, temperature: 0.5, maxTokens: 50, schema: undefined };
+    const base = { messages: [{ role: 'user' as const, content: 'hi' }], model: { alias: 'm', provider: 'openai', upstreamModel: 'gpt-x', contextWindow: 1000, maxOutputTokens: 100, encoding: 'o200k_base' as const }, temperature: 0.5, maxTokens: 50, schema: undefined, validator: undefined };
     const provider = { kind: 'openai' as const, baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-test' };
     const text = openaiAdapter.buildRequest({ ...base, mode: 'text' }, provider);
     const body = JSON.parse(String(text.init.body)) as Record<string, unknown>;
