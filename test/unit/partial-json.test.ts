@@ -177,7 +177,7 @@ describe('cost', () => {
         },
       });
     }
-    const item = { text: 'line \\"quoted\\" \\u00e9 😀 and more', n: -12.5e-3, ok: true, tags: ['a', 'b'] };
+    const item = { text: 'line "quoted" \\ é 😀\n\u0001 and more', n: -12.5e-3, ok: true, tags: ['a', 'b'] };
     const text = JSON.stringify({ items: Array.from({ length: 400 }, (_, k) => ({ ...item, k })) }, null, 1);
     const parser = createPartialJsonParser();
     let worst = 0;
