@@ -231,10 +231,14 @@ export function createPartialJsonParser(): PartialJsonParser {
         }
       } else if (state === UNICODE) {
         const digit = parseInt(chunk.charAt(i), 16);
-        if (Number.isNaN(digit)) fail('Bad \\u escape', consumed + i);
-        else if (((hex = hex * 16 + digit), ++hexDigits === 4)) {
-          append(String.fromCharCode(hex));
-          state = STRING;
+        if (Number.isNaN(digit)) {
+          fail('Bad \\u escape', consumed + i);
+        } else {
+          hex = hex * 16 + digit;
+          if (++hexDigits === 4) {
+            append(String.fromCharCode(hex));
+            state = STRING;
+          }
         }
       } else if (state === NUMBER) {
         const next = numberStep(numberState, c);
