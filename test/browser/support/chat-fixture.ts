@@ -6,10 +6,13 @@ import type { UpstreamCloseQuery, UpstreamCloseResult } from '../../support/wtr-
 const mounted: HTMLElement[] = [];
 
 /** Puts an `<ai-stream-chat>` with these properties on the page; removed by {@link cleanup}. */
-export async function mountChat(properties: Partial<Pick<AiStreamChat, 'mode' | 'heading' | 'model' | 'schema'>> = {}): Promise<AiStreamChat> {
+export async function mountChat(
+  properties: Partial<Pick<AiStreamChat, 'mode' | 'heading' | 'model' | 'schema'>> = {},
+  parent: HTMLElement = document.body,
+): Promise<AiStreamChat> {
   const chat = document.createElement('ai-stream-chat');
   Object.assign(chat, properties);
-  document.body.append(chat);
+  parent.append(chat);
   mounted.push(chat);
   await chat.updateComplete;
   return chat;
