@@ -6,6 +6,7 @@ import { tsImport } from 'tsx/esm/api';
 
 const { findBrowser, chromiumArgs } = await tsImport('./test/support/find-browser.ts', import.meta.url);
 const { realServer } = await tsImport('./test/support/wtr-real-server.ts', import.meta.url);
+const { reactAsEsm } = await tsImport('./test/support/wtr-react-esm.ts', import.meta.url);
 
 const browser = findBrowser();
 // Tests pick their own pace per prompt with [[pace:…]]; this is the default.
@@ -30,5 +31,10 @@ export default {
     }),
   ],
   middleware: [server.middleware],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), server.plugin],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
+    // The React tests import React, which ships only CommonJS.
+    reactAsEsm(),
+    server.plugin,
+  ],
 };

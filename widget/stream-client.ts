@@ -18,9 +18,10 @@ export interface StreamClientOptions {
   /** Resume a dropped stream with `GET ?id=` and `Last-Event-ID` when the server offers it. @default true */
   resume?: boolean;
   /**
-   * Also send `DELETE ?id=` on cancel. Aborting the fetch already stops the stream on
-   * the instance serving it; the DELETE reaches it through the shared store even when
-   * a proxy keeps the aborted connection open. @default true
+   * Also send `DELETE ?id=` on cancel. Off by default: aborting the fetch already stops
+   * the stream (the server sees the disconnect and aborts the upstream at once), and the
+   * DELETE would then only find a finished stream. Turn it on behind a proxy that keeps
+   * aborted connections open upstream. @default false
    */
   cancelRequest?: boolean;
   /** The `fetch` to use (tests, instrumentation). @default globalThis.fetch */
@@ -102,8 +103,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   cancel(): void {
     if (this.#controller.signal.aborted || this.#finished) return;
     this.#controller.abort(cancelledError());
-    if (this.streamId !== undefined && this.#options.cancelRequest !== false) {
-      // Best effort: the abort alone already ends the stream where it runs.
+    if (this.streamId !== undefined && this.#options.cancelRequest === true) {
+      // Best effort: the abort has already ended the stream where it runs.
       this.#fetch(this.#url(this.streamId), { method: 'DELETE', keepalive: true }).catch(() => undefined);
     }
   }
