@@ -72,10 +72,7 @@ export const aiStreamChatStyles = css`
     flex-direction: column;
     gap: 0.75em;
   }
-  .transcript:focus-visible,
-  button:focus-visible,
-  textarea:focus-visible,
-  a:focus-visible {
+  :focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
@@ -101,29 +98,22 @@ export const aiStreamChatStyles = css`
   .content > :last-child {
     margin-bottom: 0;
   }
-  .content p,
-  .content ul,
-  .content ol,
-  .content pre,
-  .content blockquote,
-  .content table {
+  .content :is(p, ul, ol, pre, blockquote, table) {
     margin: 0.5em 0;
   }
-  .content h1,
-  .content h2,
-  .content h3,
-  .content h4,
-  .content h5,
-  .content h6 {
+  .content :is(h1, h2, h3, h4, h5, h6) {
     margin: 0.7em 0 0.3em;
     font-size: 1.05em;
   }
   .content a {
     color: var(--_accent);
   }
+  .content code,
+  .json {
+    font-family: var(--ai-stream-chat-mono-font, ui-monospace, Menlo, Consolas, monospace);
+    font-size: 0.9em;
+  }
   .content code {
-    font-family: var(--ai-stream-chat-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
-    font-size: 0.92em;
     background: var(--_code-bg);
     border-radius: 4px;
     padding: 0.1em 0.3em;
@@ -146,23 +136,20 @@ export const aiStreamChatStyles = css`
   .content table {
     border-collapse: collapse;
   }
-  .content th,
-  .content td {
+  .content :is(th, td) {
     border: 1px solid var(--_border);
     padding: 0.2em 0.5em;
   }
   .json {
-    font-family: var(--ai-stream-chat-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
-    font-size: 0.9em;
     white-space: pre-wrap;
   }
   .json .entries {
     padding-left: 1.5em;
   }
-  .json .key {
+  .key {
     color: var(--_accent);
   }
-  .json .pending {
+  .pending {
     color: var(--_muted);
   }
   .meta {
@@ -187,20 +174,16 @@ export const aiStreamChatStyles = css`
     height: 0.45em;
     border-radius: 50%;
     background: var(--_muted);
-    animation: blink 1.2s infinite ease-in-out both;
+    opacity: 0.25;
+    animation: blink 1.2s infinite;
   }
-  .typing span:nth-child(2) {
+  .typing span + span {
     animation-delay: 0.2s;
   }
-  .typing span:nth-child(3) {
+  .typing span + span + span {
     animation-delay: 0.4s;
   }
   @keyframes blink {
-    0%,
-    80%,
-    100% {
-      opacity: 0.25;
-    }
     40% {
       opacity: 1;
     }
@@ -254,11 +237,8 @@ export const aiStreamChatStyles = css`
     position: absolute;
     width: 1px;
     height: 1px;
-    margin: -1px;
-    padding: 0;
     overflow: hidden;
-    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
     white-space: nowrap;
-    border: 0;
   }
 `;

@@ -1,6 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, StreamRequest } from './shared/protocol.js';
 import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
 import { AnswerView } from './answer-view.js';
@@ -147,11 +146,11 @@ export class AiStreamChat extends LitElement {
     >
       ${this.heading ? html`<div class="heading" part="heading" id="heading">${this.heading}</div>` : nothing}
       <div class="transcript" part="transcript" role="log" aria-live="off" aria-label="Conversation" tabindex="0">
-        ${repeat(
-          this.#history.filter((message) => message.role !== 'system'),
-          (message) => message,
-          (message) => this.#renderMessage(message),
-        )}
+        ${
+          // No keyed repeat: the list only grows or is replaced whole, and the answer
+          // nodes are cached per message anyway (repeat would cost ~1 KB gzip).
+          this.#history.filter((message) => message.role !== 'system').map((message) => this.#renderMessage(message))
+        }
         ${this.#live ? this.#renderLive(this.#live) : nothing}
       </div>
       ${this.#announcer}
