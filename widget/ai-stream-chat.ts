@@ -203,11 +203,11 @@ export class AiStreamChat extends LitElement {
       ${stream.busy
         ? html`<span class="typing" part="typing-indicator"
             ><span aria-hidden="true"></span><span aria-hidden="true"></span><span aria-hidden="true"></span
-            ><span class="visually-hidden">${stream.retrying ? 'Retrying…' : 'The assistant is writing…'}</span></span
+            ><span class="visually-hidden">The assistant is writing…</span></span
           >`
         : nothing}
       <div class="meta">
-        ${stream.stats ? renderStats(stream.stats) : nothing}
+        ${stream.retrying ? html`<span>Retrying…</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
         ${stream.status === 'error'
           ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>`
           : nothing}

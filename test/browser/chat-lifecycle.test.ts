@@ -36,6 +36,8 @@ describe('<ai-stream-chat> cancel, retry and cleanup', () => {
     expect(error.text.length, 'some text arrived before the fault').to.be.greaterThan(0);
     const done = nextEvent(chat, 'ai-stream-done');
     part(chat, 'retry-button')?.click();
+    // The Retry button goes away; focus lands in the message box, not on the page body.
+    expect(shadow(chat).activeElement?.tagName).to.equal('TEXTAREA');
     const answer = await done;
     await chat.updateComplete;
     expect(shadow(chat).querySelectorAll('[part~="assistant"]')).to.have.length(1);

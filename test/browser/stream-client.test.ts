@@ -156,4 +156,64 @@ describe('StreamClient against the real server', () => {
     // It tried to resume (GET ?id= with Last-Event-ID) before giving up.
     expect(events.some((event) => event.type === 'retry' && /resum/i.test(event.reason))).to.equal(true);
   });
+
+  it('resumes a dropped stream from Last-Event-ID and drops events the server replays twice', async () => {
+    // The server answers resume with 405 for now (docs/protocol.md), so the GET is
+    // answered here: it replays the last two events already received (a resume that
+    // overlaps) and finishes. The first response is the real stream, cut by the proxy.
+    const received: Array<{ id: string; data: string }> = [];
+    let resumeRequest: Request | undefined;
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === 'GET') {
+        resumeRequest = request;
+        const [streamId, seq] = splitId(received.at(-1)?.id ?? '');
+        const replay = received.slice(-2).map((event) => `id: ${event.id}\ndata: ${event.data}\n\n`);
+        const usage = { promptTokens: 1, completionTokens: 2, totalTokens: 3, source: 'estimate' };
+        const done = `id: ${streamId}:${seq + 1}\ndata: ${JSON.stringify({ type: 'done', finishReason: 'stop', usage })}\n\n`;
+        return new Response([...replay, done].join(''), { headers: { 'Content-Type': 'text/event-stream' } });
+      }
+      const response = await fetch(request);
+      const [mine, theirs] = response.body?.tee() ?? [];
+      void record(mine, received);
+      return new Response(theirs ?? null, response);
+    };
+    const client = new StreamClient({ endpoint, fetch: recordingFetch, headers: { 'x-test-drop-after-bytes': '700' } });
+    const stream = client.stream(ask(`Resume me ${nonce()} [[length:300]] [[pace:0,400]]`));
+    const { events, error } = await drain(stream);
+    expect(error).to.equal(undefined);
+    expect(events.at(-1)?.type).to.equal('done');
+    const lastId = received.at(-1)?.id;
+    expect(resumeRequest?.headers.get('Last-Event-ID')).to.equal(lastId);
+    expect(new URL(resumeRequest?.url ?? 'http://x').searchParams.get('id')).to.equal(stream.streamId);
+    // Nothing repeated: the text is what the cut stream delivered, once.
+    const delivered = received.map((event) => JSON.parse(event.data) as StreamEvent);
+    const deliveredText = delivered.flatMap((event) => (event.type === 'token' ? [event.content] : [])).join('');
+    expect(stream.text).to.equal(deliveredText);
+  });
 });
+
+function splitId(id: string): [string, number] {
+  const at = id.lastIndexOf(':');
+  return [id.slice(0, at), Number(id.slice(at + 1))];
+}
+
+/** Reads an SSE body as far as it gets, collecting events with ids (a test-side tap). */
+async function record(body: ReadableStream<Uint8Array<ArrayBuffer>> | undefined, into: Array<{ id: string; data: string }>): Promise<void> {
+  if (!body) return;
+  let buffer = '';
+  try {
+    for await (const text of body.pipeThrough(new TextDecoderStream())) {
+      buffer += text;
+      const frames = buffer.split('\n\n');
+      buffer = frames.pop() ?? '';
+      for (const frame of frames) {
+        const id = /^id: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (id !== undefined && data !== undefined) into.push({ id, data });
+      }
+    }
+  } catch {
+    // The proxy cut the connection: that is the point.
+  }
+}
