@@ -96,19 +96,26 @@ export function createCompletionCounters(service: TokenCountService): Completion
             stream.tail = { version, tokens: counts[2 * i + 1] ?? 0 };
             totals[index] = stream.counted + stream.tail.tokens;
           }),
-        () => batches.forEach(({ stream }) => (stream.broken = true)),
+        () =>
+          batches.forEach(({ stream }) => {
+            // `sent` keeps these pieces, now counted at one token each by estimates.
+            stream.broken = true;
+            stream.sent += stream.unsent.length;
+            stream.unsent = [];
+            dirty.delete(stream);
+          }),
       );
     });
     return Promise.all(requests).then(() => totals);
   };
 
+  // Also before the tokenizer is ready: the batches then wait in the worker's queue, so
+  // that a stream holds at most one interval of text here.
   const flush = (): void => {
     timer = undefined;
-    const ready = [...dirty].filter((stream) => service.isReady(stream.encoding));
-    for (const stream of ready) dirty.delete(stream);
-    if (ready.length > 0) void send(ready, false);
-    // Before the tokenizer is ready, pieces wait here rather than queue in the worker.
-    if (dirty.size > 0) schedule();
+    const streams = [...dirty];
+    dirty.clear();
+    if (streams.length > 0) void send(streams, false);
   };
 
   const schedule = (): void => {
@@ -146,6 +153,11 @@ export function createCompletionCounters(service: TokenCountService): Completion
           if (stream.final !== undefined || delta === '') return;
           stream.version += 1;
           const pieces = stream.splitter.push(delta);
+          if (stream.broken) {
+            // The tokenizer failed: keep a figure for estimates, not the text.
+            stream.sent += pieces.length;
+            return;
+          }
           for (const piece of pieces) stream.unsent.push(piece);
           dirty.add(stream);
           schedule();

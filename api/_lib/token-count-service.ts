@@ -76,6 +76,7 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
     const request = pending.get(reply.id);
     if (request === undefined) return;
     pending.delete(reply.id);
+    if (pending.size === 0) worker?.unref();
     if (reply.type === 'counts') request.resolve(reply.counts);
     else request.reject(new Error(`Token counting failed: ${reply.message}`));
   };
@@ -107,11 +108,12 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
       return;
     }
     mode = 'worker';
-    // An idle tokenizer must not keep the process (or a test run) alive.
-    worker.unref();
     worker.on('message', onReply);
     worker.on('error', fallBack);
     worker.on('exit', fallBack);
+    // After the listeners, which would take a reference again: an idle tokenizer must
+    // not keep the process (or a test run) alive.
+    worker.unref();
   };
 
   return {
@@ -120,6 +122,9 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
       if (worker === undefined) return local.count(encoding, items);
       const id = nextId++;
       const sent = worker;
+      // Referenced while answers are awaited, so that a script awaiting a count does
+      // not exit under it; unreferenced when idle.
+      if (pending.size === 0) sent.ref();
       return new Promise((resolve, reject) => {
         pending.set(id, { encoding, items, resolve, reject });
         sent.postMessage({ type: 'count', id, encoding, items });
