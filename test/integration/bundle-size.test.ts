@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, parseSync, Visitor } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** The script-tag file's budget, min+gzip (gzip level 9). */
+const budgetBytes = 20 * 1024;
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let outDir: string;
+let scriptTagFile: string;
+
+/**
+ * Builds with the project's own vite config (the same as `npm run build`) into a
+ * temporary folder, so the figure is always that of the current sources and a build
+ * in progress elsewhere never sees its dist/ replaced under it.
+ */
+async function buildMode(mode: string): Promise<void> {
+  // Vitest sets NODE_ENV=test, which would make vite resolve Lit's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      mode,
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: mode === 'production' },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'ai-stream-chat-build-'));
+  await buildMode('production');
+  await buildMode('package');
+  scriptTagFile = readFileSync(join(outDir, 'ai-stream-chat.js'), 'utf8');
+}, 120_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** Every `import` the module makes: static, dynamic, and `export … from`. */
+function importsOf(code: string): string[] {
+  const sources: string[] = [];
+  const { program } = parseSync('bundle.js', code);
+  new Visitor({
+    ImportDeclaration: (node) => void sources.push(node.source.value),
+    ImportExpression: () => void sources.push('import()'),
+    ExportNamedDeclaration: (node) => void (node.source && sources.push(node.source.value)),
+    ExportAllDeclaration: (node) => void sources.push(node.source.value),
+  }).visit(program);
+  return sources;
+}
+
+describe('the script-tag file (dist/ai-stream-chat.js)', () => {
+  it(`is at most ${budgetBytes / 1024} KB min+gzip`, () => {
+    const raw = Buffer.byteLength(scriptTagFile);
+    const gzipped = gzipSync(scriptTagFile, { level: 9 }).length;
+    console.log(
+      `dist/ai-stream-chat.js: ${(raw / 1024).toFixed(1)} KB minified, ${(gzipped / 1024).toFixed(2)} KB gzip ` +
+        `(${gzipped} bytes; budget ${budgetBytes}, ${budgetBytes - gzipped} to spare)`,
+    );
+    expect(gzipped).toBeLessThanOrEqual(budgetBytes);
+  });
+
+  it('is one self-contained module that registers the element', () => {
+    expect(importsOf(scriptTagFile), 'no imports: one script tag loads everything').toEqual([]);
+    expect(scriptTagFile).toContain('customElements.define');
+    // Minified for real, not only mangled: library mode alone keeps the indentation.
+    expect(scriptTagFile.split('\n').length).toBeLessThan(scriptTagFile.length / 1000);
+  });
+
+  it('needs no eval and names no third-party URL', () => {
+    expect(scriptTagFile).not.toMatch(/\beval\s*\(/);
+    expect(scriptTagFile).not.toMatch(/new\s+Function\s*\(/);
+    const urls = scriptTagFile.match(/https?:\/\/[^\s"'`)<>]+/g) ?? [];
+    // The only absolute URL: a base for resolving the endpoint outside a browser page.
+    const thirdParty = urls.filter((url) => !/^http:\/\/localhost\/?$/.test(url));
+    expect(thirdParty).toEqual([]);
+  });
+});
+
+describe('the package entries', () => {
+  it('the React entry reuses the script-tag file instead of bundling a second element and Lit', () => {
+    const react = readFileSync(join(outDir, 'react.js'), 'utf8');
+    const imports = importsOf(react);
+    expect(imports).toContain('./ai-stream-chat.js');
+    expect(imports.filter((source) => !source.startsWith('.'))).toEqual(expect.arrayContaining(['react', '@lit/react']));
+    expect(react).not.toContain('customElements.define');
+    expect(react).not.toContain('LitElement');
+  });
+
+  it('the client entry carries no Lit and no element', () => {
+    const client = readFileSync(join(outDir, 'client.js'), 'utf8');
+    const chunks = importsOf(client).map((source) => readFileSync(join(outDir, source), 'utf8'));
+    for (const code of [client, ...chunks]) {
+      expect(code).not.toContain('customElements.define');
+      expect(code).not.toMatch(/lit-html|LitElement/);
+    }
+  });
+});
