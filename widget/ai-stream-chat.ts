@@ -7,7 +7,7 @@ import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { StreamClient } from './stream-client.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
-import { renderStats } from './stats-line.js';
+import { renderAnswer, renderLiveAnswer, renderUserMessage } from './transcript-templates.js';
 
 /** An answer on screen: its content view and, once known, its token counts. */
 interface Answer {
@@ -41,9 +41,21 @@ const keptAnnouncements = 3;
  * @csspart form - The input row.
  * @csspart input - The message box.
  * @csspart send-button - The Send button; `cancel-button` while an answer streams.
- * @cssprop --ai-stream-chat-bg / -fg / -muted / -border / -accent / -accent-fg - Colours.
- * @cssprop --ai-stream-chat-user-bg / -assistant-bg / -code-bg / -error - Colours.
- * @cssprop --ai-stream-chat-font / -mono-font / -font-size / -radius / -max-height - Sizes and type.
+ * @cssprop --ai-stream-chat-bg - Background.
+ * @cssprop --ai-stream-chat-fg - Text colour.
+ * @cssprop --ai-stream-chat-muted - Secondary text (usage, placeholders, the typing dots).
+ * @cssprop --ai-stream-chat-border - Borders and table rules.
+ * @cssprop --ai-stream-chat-accent - Buttons, links, focus rings, JSON keys.
+ * @cssprop --ai-stream-chat-accent-fg - Text on accent-coloured buttons.
+ * @cssprop --ai-stream-chat-user-bg - Background of the user's messages.
+ * @cssprop --ai-stream-chat-assistant-bg - Background of the answers.
+ * @cssprop --ai-stream-chat-code-bg - Background of code.
+ * @cssprop --ai-stream-chat-error - Colour of error messages.
+ * @cssprop --ai-stream-chat-font - Font family.
+ * @cssprop --ai-stream-chat-mono-font - Font family of code and JSON.
+ * @cssprop --ai-stream-chat-font-size - Base font size (default 15px).
+ * @cssprop --ai-stream-chat-radius - Corner radius (default 12px).
+ * @cssprop --ai-stream-chat-max-height - Height at which the transcript scrolls (default 32rem).
  */
 export class AiStreamChat extends LitElement {
   static override styles = aiStreamChatStyles;
@@ -151,7 +163,7 @@ export class AiStreamChat extends LitElement {
           // nodes are cached per message anyway (repeat would cost ~1 KB gzip).
           this.#history.filter((message) => message.role !== 'system').map((message) => this.#renderMessage(message))
         }
-        ${this.#live ? this.#renderLive(this.#live) : nothing}
+        ${this.#live ? renderLiveAnswer(this.#live.node, this.#stream, this.#onRetryClick) : nothing}
       </div>
       ${this.#announcer}
       <form part="form" @submit=${this.#onSubmit}>
@@ -182,41 +194,13 @@ export class AiStreamChat extends LitElement {
   }
 
   #renderMessage(message: ChatMessage): TemplateResult {
-    if (message.role === 'user') {
-      return html`<div class="message user" part="message user">${message.content}</div>`;
-    }
+    if (message.role === 'user') return renderUserMessage(message.content);
     let answer = this.#answers.get(message);
     if (!answer) {
       answer = { view: AnswerView.of(message.content, this.mode), stats: undefined };
       this.#answers.set(message, answer);
     }
-    return html`<div class="message assistant" part="message assistant">
-      ${answer.view.node}${answer.stats ? html`<div class="meta">${renderStats(answer.stats)}</div>` : nothing}
-    </div>`;
-  }
-
-  #renderLive(view: AnswerView): TemplateResult {
-    const stream = this.#stream;
-    const failed = stream.status === 'error' || stream.status === 'cancelled';
-    return html`<div class="message assistant" part="message assistant" aria-busy=${stream.busy ? 'true' : 'false'}>
-      ${view.node}
-      ${stream.busy
-        ? html`<span class="typing" part="typing-indicator"
-            ><span aria-hidden="true"></span><span aria-hidden="true"></span><span aria-hidden="true"></span
-            ><span class="visually-hidden">The assistant is writing…</span></span
-          >`
-        : nothing}
-      <div class="meta">
-        ${stream.retrying ? html`<span>Retrying…</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
-        ${stream.status === 'error'
-          ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>`
-          : nothing}
-        ${stream.status === 'cancelled' ? html`<span>Cancelled.</span>` : nothing}
-        ${failed
-          ? html`<button class="secondary" part="retry-button" type="button" @click=${this.#onRetryClick}>Retry</button>`
-          : nothing}
-      </div>
-    </div>`;
+    return renderAnswer(answer.view.node, answer.stats);
   }
 
   async #ask(): Promise<void> {
@@ -308,8 +292,9 @@ export class AiStreamChat extends LitElement {
     else this.#submit();
   }
 
-  #onRetryClick(): void {
+  // A field, not a method: the template gets the same listener on every render.
+  readonly #onRetryClick = (): void => {
     this.renderRoot.querySelector('textarea')?.focus();
     void this.retry();
-  }
+  };
 }
