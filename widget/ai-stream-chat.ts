@@ -40,7 +40,8 @@ const keptAnnouncements = 3;
  * @csspart retry-button - Re-sends the turn after an error or a cancel.
  * @csspart form - The input row.
  * @csspart input - The message box.
- * @csspart send-button - The Send button; `cancel-button` while an answer streams.
+ * @csspart send-button - The Send button (the same button is `cancel-button` while an answer streams).
+ * @csspart cancel-button - The Cancel button shown while an answer streams.
  * @cssprop --ai-stream-chat-bg - Background.
  * @cssprop --ai-stream-chat-fg - Text colour.
  * @cssprop --ai-stream-chat-muted - Secondary text (usage, placeholders, the typing dots).
