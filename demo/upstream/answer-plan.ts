@@ -1,4 +1,4 @@
-import { readDirectives, stripDirectives } from './directives.js';
+import { readDirectives, removeDirectives, stripDirectives } from './directives.js';
 import type { Directives } from './directives.js';
 import { writeJsonAnswer } from './json-answer.js';
 import { sampleFromSchema } from './json-schema-sample.js';
@@ -67,7 +67,9 @@ function writeAnswer(topic: string, format: AnswerFormat, lengthTokens: number |
 export function planAnswer(request: AnswerRequest): AnswerPlan {
   const directives = readDirectives(request.prompt);
   const topic = toTopic(request.prompt);
-  const full = writeAnswer(topic, request.format, directives.lengthTokens);
+  const full = directives.echo && request.format.type === 'text'
+    ? splitIntoTokens(removeDirectives(request.prompt))
+    : writeAnswer(topic, request.format, directives.lengthTokens);
   const cap = request.maxTokens;
   const truncated = cap !== undefined && full.length > cap;
   return { deltas: truncated ? full.slice(0, cap) : full, truncated, directives, topic };

@@ -10,6 +10,8 @@ import type { Pace } from './pace.js';
  *   this conversation fault, later ones behave normally.
  * - `[[length:N]]` an answer of exactly N tokens (0 … {@link MAX_LENGTH_TOKENS}).
  * - `[[pace:FIRST_MS,TPS]]` this request's pace.
+ * - `[[echo]]` the answer is the message itself, markers removed, verbatim (tests
+ *   stream chosen markdown, such as an XSS corpus, through the whole chain).
  */
 
 /** Every fault the local upstream can act out. */
@@ -29,12 +31,13 @@ export interface Directives {
   fault?: FaultDirective;
   lengthTokens?: number;
   pace?: Pace;
+  echo?: boolean;
 }
 
 /** Upper bound of `[[length:N]]`, so one request cannot make the process build gigabytes. */
 export const MAX_LENGTH_TOKENS = 200_000;
 
-const MARKER = /\[\[(fault|length|pace):([^\]]{0,64})\]\]/g;
+const MARKER = /\[\[(fault|length|pace|echo)(?::([^\]]{0,64}))?\]\]/g;
 const COUNT = /^\d{1,9}$/;
 
 function isFaultName(value: string): value is FaultName {
@@ -71,12 +74,19 @@ export function readDirectives(text: string): Directives {
       if (fault) directives.fault = fault;
     } else if (kind === 'length' && directives.lengthTokens === undefined && COUNT.test(argument.trim())) {
       directives.lengthTokens = Math.min(Number(argument.trim()), MAX_LENGTH_TOKENS);
+    } else if (kind === 'echo') {
+      directives.echo = true;
     } else if (kind === 'pace' && directives.pace === undefined) {
       const pace = parsePace(argument);
       if (pace) directives.pace = pace;
     }
   }
   return directives;
+}
+
+/** The message without its markers, otherwise exactly as sent (what `[[echo]]` answers). */
+export function removeDirectives(text: string): string {
+  return text.replace(MARKER, '');
 }
 
 /** The message without its markers, whitespace collapsed: what the "model" answers about. */

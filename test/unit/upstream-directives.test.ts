@@ -58,3 +58,13 @@ describe('resolvePace', () => {
     expect(resolvePace(undefined, { UPSTREAM_FIRST_TOKEN_MS: 'soon', UPSTREAM_TOKENS_PER_SECOND: '-4' })).toEqual(DEFAULT_PACE);
   });
 });
+
+describe('the echo marker', () => {
+  it('answers with the message itself, markers removed, whitespace and markup kept', async () => {
+    const { planAnswer } = await import('../../demo/upstream/answer-plan.js');
+    const prompt = 'Line one\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1)) [[echo]]';
+    const plan = planAnswer({ prompt, format: { type: 'text' } });
+    expect(plan.deltas.join('')).toBe('Line one\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1)) ');
+    expect(plan.directives.echo).toBe(true);
+  });
+});
