@@ -85,6 +85,28 @@ describe('a pathological piece', () => {
     expect(splitter.tail()).toBe(letters);
   });
 
+  it('stays exact at every step while long tails are re-matched only on doubling', () => {
+    const long = fc.tuple(fc.constantFrom('a', 'Q', ' ', '\n', '-', '7', '中', '😀'), fc.integer({ min: 100, max: 500 }));
+    const text = fc
+      .array(fc.oneof(long.map(([unit, times]) => unit.repeat(times)), fc.constantFrom("'ll", ' x', '. ', '\r\n', '12')), { maxLength: 6 })
+      .map((parts) => parts.join(''));
+    const deltas = fc.array(fc.integer({ min: 1, max: 150 }), { minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(text, deltas, (full, sizes) => {
+        const counter = createTokenCounter(encoder);
+        let at = 0;
+        for (let i = 0; at < full.length; i++) {
+          const size = sizes[i % sizes.length] ?? 1;
+          counter.push(full.slice(at, at + size));
+          at += size;
+          // The heap merge stands in for js-tiktoken here, which is quadratic in these runs.
+          expect(counter.count()).toBe(encoder.countText(full.slice(0, at)));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('commits the long piece once it ends, and the count stays exact', () => {
     const counter = createTokenCounter(encoder);
     const splitter = createPieceSplitter(ranks.pat_str);
