@@ -21,22 +21,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   jitter: 0.2,
 };
 
-/** HTTP statuses worth another try: the server may answer differently in a moment. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
-}
-
-/**
- * Reads `Retry-After` (seconds or an HTTP date) in milliseconds; `undefined` when absent
- * or unreadable.
- */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+export { isRetryableStatus, parseRetryAfter } from './shared/retry-after.js';
 
 /**
  * The delay before retry number `attempt` (1-based): exponential with jitter, or the

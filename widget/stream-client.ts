@@ -1,5 +1,5 @@
 import type { StreamEvent, StreamRequest } from './shared/protocol.js';
-import { abortableDelay } from './abortable-delay.js';
+import { abortableDelay } from './shared/abortable-delay.js';
 import { errorFromResponse } from './http-error.js';
 import { defaultRetryPolicy, isRetryableStatus, retryDelay, type RetryPolicy } from './retry-timing.js';
 import { readStreamEvents } from './sse-event-reader.js';
