@@ -4,9 +4,10 @@ import type { AiStreamChat } from '../../widget/ai-stream-chat.js';
 import { ChatDriver } from './support/chat-driver.js';
 import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
 
-// Model output must never become live HTML or script. The local upstream quotes the
-// prompt in its answer (in the heading, a sentence and a code block), so a payload
-// typed as a prompt comes back as model output through the real server.
+// Model output must never become live HTML or script. The local upstream can echo a
+// message verbatim (`[[echo]]`) and otherwise quotes the prompt in its answer (in the
+// heading, a sentence and a code block), so payloads typed as a prompt come back as
+// model output through the real server.
 //
 // These pages run with the CSP bypassed: the demo's CSP would block inline handlers
 // anyway, and the point is that the renderer itself never creates them.
@@ -108,9 +109,14 @@ async function pokeLinks(page: Page): Promise<void> {
 describe('the XSS corpus renders inert', () => {
   it('as model output streamed back through the server', async () => {
     const { chat, page, dialogs, fetched } = await unguardedDemoPage();
+    // [[echo]]: the local upstream answers with the message itself, verbatim, token by
+    // token, so every payload is also seen cut in the middle while it streams.
+    await chat.ask(`${payloads.join('\n\n')}\n\n[[echo]] [[pace:0,300]]`);
+    await chat.waitForEvent('ai-stream-done');
+    // The quoting answer too: the prompt in a heading, a sentence and a code block.
     for (const [index, payload] of payloads.entries()) {
       await chat.ask(`${payload} [[length:60]]`);
-      await chat.waitForEvent('ai-stream-done', index + 1);
+      await chat.waitForEvent('ai-stream-done', index + 2);
     }
     await pokeLinks(page);
     const live = await liveMarkup(chat);
@@ -122,9 +128,10 @@ describe('the XSS corpus renders inert', () => {
     expect(dialogs).toEqual([]);
     expect(fetched, 'the answers made the page fetch nothing').toEqual([]);
     // Shown, not dropped: the payloads are readable as text.
-    const text = (await chat.answers()).join('\n');
-    expect(text).toContain('onerror="window.xss=1"');
-    expect(text).toContain('<script>window.xss=3</script>');
+    const [echoed = ''] = await chat.answers();
+    expect(echoed).toContain('onerror="window.xss=1"');
+    expect(echoed).toContain('<script>window.xss=3</script>');
+    expect(echoed).toContain('<iframe srcdoc=');
   }, 120_000);
 
   it('in a conversation restored through the `messages` property', async () => {
