@@ -18,7 +18,7 @@ export interface TokenCountService {
   warm(encoding: EncodingName): void;
   isReady(encoding: EncodingName): boolean;
   stats(): TokenCountServiceStats;
-  /** Stops the worker; requests still waiting are rejected. */
+  /** Stops the worker; requests still waiting, and any made later, are rejected. */
   close(): Promise<void>;
 }
 
@@ -64,6 +64,8 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const ready = new Set<EncodingName>();
+  /** Encodings the worker was asked to load, so that `warm` posts once per encoding. */
+  const warming = new Set<EncodingName>();
   const local = createInThreadCounter(ready);
 
   const onReply = (reply: unknown): void => {
@@ -89,6 +91,7 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
     const stuck = [...pending.entries()].sort(([a], [b]) => a - b);
     pending.clear();
     ready.clear();
+    warming.clear();
     void worker?.terminate();
     worker = undefined;
     for (const [, request] of stuck) local.count(request.encoding, request.items).then(request.resolve, request.reject);
@@ -118,6 +121,7 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
 
   return {
     count(encoding, items) {
+      if (closing) return Promise.reject(new Error('The token count service was closed.'));
       start();
       if (worker === undefined) return local.count(encoding, items);
       const id = nextId++;
@@ -131,9 +135,13 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
       });
     },
     warm(encoding) {
+      if (closing) return;
       start();
       if (worker === undefined) local.warm(encoding);
-      else worker.postMessage({ type: 'load', encoding });
+      else if (!warming.has(encoding)) {
+        warming.add(encoding);
+        worker.postMessage({ type: 'load', encoding });
+      }
     },
     isReady: (encoding) => ready.has(encoding),
     stats: () => ({ mode, inFlight: pending.size + local.inFlight(), inThreadLoads: local.loads() }),
