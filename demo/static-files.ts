@@ -36,6 +36,8 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, mou
       'content-length': info.size,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
+      // Module scripts load in CORS mode: the embed page on the other origin needs this.
+      'access-control-allow-origin': otherOrigin,
       'content-security-policy': `default-src 'self'; script-src 'self' ${otherOrigin}; style-src 'self'; img-src 'self' data:; connect-src 'self' ${otherOrigin}; object-src 'none'; base-uri 'none'; form-action 'self'`,
     });
     if (req.method === 'HEAD') res.end();
