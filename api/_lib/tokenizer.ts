@@ -23,7 +23,7 @@ export interface CountableMessage {
   content: string;
 }
 
-/** OpenAI's per-message overhead (`<|start|>{role}\n{content}<|end|>\n`), as in its cookbook. */
+/** OpenAI's per-message overhead (the chat markup around each message), as in its cookbook. */
 export const TOKENS_PER_MESSAGE = 3;
 /** Every reply is primed with `<|start|>assistant<|message|>`. */
 export const REPLY_PRIMING_TOKENS = 3;

@@ -35,6 +35,7 @@ describe('tokenizer in a worker thread', () => {
   // First in the file, before this thread loads anything heavy of its own.
   it('loads off the main thread: the event loop keeps turning while the ranks load', async () => {
     tokenizer = createTokenizer();
+    expect(tokenizer.stats().mode).toBe('idle'); // nothing starts before the first use
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const started = performance.now();
