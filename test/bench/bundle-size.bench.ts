@@ -1,0 +1,104 @@
+/**
+ * Bundle size (issue 4): the script-tag file `dist/ai-stream-chat.js`, already minified
+ * by the build, compressed as a CDN would serve it (gzip level 9, brotli quality 11),
+ * against the 20 KB min+gzip budget, with the issue's figures for other chat widgets
+ * for scale (quoted, not measured here).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { BenchSection } from './bench-section.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const entry = join(root, 'dist', 'ai-stream-chat.js');
+const BUDGET_BYTES = 20 * 1024;
+
+/** As quoted in issue 4 (min+gzip); not measured here. */
+const QUOTED: ReadonlyArray<readonly [string, number]> = [
+  ['deep-chat', 126],
+  ['flowise-embed', 284],
+  ['@n8n/chat', 456],
+  ["AI SDK's useChat + React", 199],
+  ['Lit alone', 5.9],
+];
+
+const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
+
+/** The entry and every module it imports statically, so a split build is counted whole. */
+function moduleGraph(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  const imports = [...code.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[^'"`;]*?\bfrom\s*)?["']([^"']+)["']/g)].map((m) => m[1] ?? '');
+  const local = imports.filter((s) => s.startsWith('./') || s.startsWith('../')).map((s) => join(dirname(file), s));
+  return [file, ...local.flatMap((f) => moduleGraph(f, seen))];
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    if (name.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (/\.(ts|css)$/.test(name.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function hasBuildScript(): boolean {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  return typeof pkg.scripts?.['build'] === 'string';
+}
+
+/** The bundle-size section of docs/benchmarks.md. */
+export default async function bundleSizeBench(): Promise<BenchSection> {
+  const notes: string[] = [];
+  if (!existsSync(entry) && hasBuildScript()) {
+    process.stderr.write('  bundle size: dist/ai-stream-chat.js is missing; running npm run build…\n');
+    try {
+      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch (error) {
+      notes.push(`npm run build failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
+  const title = 'Bundle size: the script-tag file';
+  const columns = ['File', 'Raw (min) KB', 'gzip -9 KB', 'brotli -11 KB', 'Budget'];
+  if (!existsSync(entry)) {
+    return {
+      title,
+      method: 'dist/ai-stream-chat.js does not exist and could not be built, so nothing was measured.',
+      columns,
+      rows: [['dist/ai-stream-chat.js', 'NOT BUILT', '', '', '20 KB min+gzip']],
+      verdicts: [`NOT BUILT: dist/ai-stream-chat.js is missing${hasBuildScript() ? '' : ' and package.json has no build script yet'}: FAIL`, ...notes.map((n) => `NOTE: ${n}`)],
+    };
+  }
+  if (newestSource(join(root, 'widget')) > statSync(entry).mtimeMs) {
+    notes.push('widget/ has files newer than dist/ai-stream-chat.js: the figures are for the last build; run `npm run build` for current ones.');
+  }
+
+  const files = moduleGraph(entry);
+  // One concatenation: what a page downloads when every module is fetched (a split build
+  // compresses each file separately, so this slightly flatters it).
+  const code = Buffer.concat(files.map((f) => readFileSync(f)));
+  const gzip = gzipSync(code, { level: 9 }).byteLength;
+  const brotli = brotliCompressSync(code, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: code.byteLength },
+  }).byteLength;
+  const label = files.length === 1 ? 'dist/ai-stream-chat.js' : `dist/ai-stream-chat.js + ${files.length - 1} imported module(s)`;
+
+  return {
+    title,
+    method:
+      'The script-tag file as the build leaves it (already minified), with every module it imports statically, compressed with node:zlib: gzip at level 9 and brotli at quality 11. The budget (issue 4) is 20 KB min+gzip. The other rows are the figures issue 4 quotes for other chat widgets, for scale: quoted, not measured here.',
+    columns,
+    rows: [
+      [label, kb(code.byteLength), kb(gzip), kb(brotli), '≤ 20 KB gzip'],
+      ...QUOTED.map(([name, size]) => [`${name} (quoted in issue 4, not measured)`, '', size.toFixed(1), '', '']),
+    ],
+    verdicts: [
+      `Script-tag file: ${kb(gzip)} KB min+gzip (budget ≤ ${kb(BUDGET_BYTES)} KB): ${gzip <= BUDGET_BYTES ? 'PASS' : 'FAIL'}`,
+      ...notes.map((n) => `NOTE: ${n}`),
+    ],
+  };
+}

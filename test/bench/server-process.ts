@@ -1,0 +1,122 @@
+/**
+ * Child-process entry of the server benchmark: runs ONE server in its own process, so
+ * that `process.cpuUsage()` and the RSS it reports belong to that server alone (the
+ * load client and the upstream run elsewhere).
+ *
+ *   node --import tsx test/bench/server-process.ts upstream
+ *   node --import tsx test/bench/server-process.ts ours|passthrough|aisdk UPSTREAM_URL
+ *
+ * Started with an IPC channel (`fork`, see spawn-server.ts); it answers the parent's
+ * {@link ParentMessage}s with {@link ChildMessage}s.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
+import { getRequestListener } from '@hono/node-server';
+import { loadConfig } from '../../api/_lib/config.js';
+import { createStreamHandler } from '../../api/_lib/handler.js';
+import { silentLogger } from '../../api/_lib/log.js';
+import { startUpstream } from '../../demo/upstream/server.js';
+import { createAiSdkHandler } from './ai-sdk-handler.js';
+import { createPassThroughProxy } from './pass-through-proxy.js';
+
+/** What a bench process runs. */
+export type ServerRole = 'upstream' | 'ours' | 'passthrough' | 'aisdk';
+
+/** Parent → child. */
+export type ParentMessage =
+  | { type: 'stats' }
+  /** Collect garbage (the child runs with --expose-gc), so idle RSS is comparable. */
+  | { type: 'gc' }
+  /** Start sampling RSS every few ms; `stats` then reports the highest value since. */
+  | { type: 'track-peak' }
+  /** Write a V8 heap snapshot to `path` (for profiling a missed memory budget). */
+  | { type: 'heap-snapshot'; path: string }
+  | { type: 'exit' };
+
+/** A snapshot of the child's own resource use. */
+export interface ProcessStats {
+  /** User + system CPU time of the whole process (every thread), µs. */
+  cpuMicros: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  /** Memory of C++ objects bound to JS ones, ArrayBuffers included. */
+  external: number;
+  /** Highest RSS sampled since `track-peak`; undefined when not tracking. */
+  peakRss: number | undefined;
+}
+
+/** Child → parent. */
+export type ChildMessage = { type: 'ready'; url: string } | ({ type: 'stats' } & ProcessStats) | { type: 'gc-done' } | { type: 'snapshot-done'; path: string };
+
+const PEAK_SAMPLE_MS = 20;
+
+async function start(role: ServerRole, upstreamUrl: string | undefined): Promise<{ url: string; close: () => void }> {
+  if (role === 'upstream') {
+    // Unpaced by default; every bench request sets its own pace and length with markers.
+    const upstream = await startUpstream({ pace: { firstTokenMs: 0, tokensPerSecond: 0 } });
+    return { url: upstream.url, close: () => void upstream.close() };
+  }
+  if (!upstreamUrl) throw new Error(`${role} needs the upstream URL as its second argument`);
+  let server: Server;
+  if (role === 'passthrough') server = createPassThroughProxy(new URL(upstreamUrl).origin);
+  else if (role === 'aisdk') server = createServer(getRequestListener(createAiSdkHandler(upstreamUrl)));
+  else {
+    // The shipped defaults (coalescing, heartbeat, limits), as `npm start` and Vercel run
+    // them; the log is silenced because it is a few lines per stream, not per token.
+    const config = loadConfig({ OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: upstreamUrl });
+    server = createServer(getRequestListener(createStreamHandler(config, { log: silentLogger })));
+  }
+  // Enough backlog for a thousand connections arriving at once.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+const send = (message: ChildMessage): void => void process.send?.(message);
+
+const [role, upstreamUrl] = process.argv.slice(2) as [ServerRole, string | undefined];
+const running = await start(role, upstreamUrl);
+let peak: number | undefined;
+let sampler: NodeJS.Timeout | undefined;
+
+process.on('message', (message: ParentMessage) => {
+  switch (message.type) {
+    case 'stats': {
+      const { user, system } = process.cpuUsage();
+      const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+      if (peak !== undefined) peak = Math.max(peak, rss);
+      send({ type: 'stats', cpuMicros: user + system, rss, heapUsed, heapTotal, external, peakRss: peak });
+      return;
+    }
+    case 'gc':
+      // Twice: the first pass may only queue finalizers that free more on the second.
+      globalThis.gc?.();
+      globalThis.gc?.();
+      send({ type: 'gc-done' });
+      return;
+    case 'track-peak':
+      peak = process.memoryUsage.rss();
+      clearInterval(sampler);
+      sampler = setInterval(() => (peak = Math.max(peak ?? 0, process.memoryUsage.rss())), PEAK_SAMPLE_MS);
+      sampler.unref();
+      return;
+    case 'heap-snapshot':
+      send({ type: 'snapshot-done', path: writeHeapSnapshot(message.path) });
+      return;
+    case 'exit':
+      clearInterval(sampler);
+      running.close();
+      process.exit(0);
+  }
+});
+// The parent died or let go: never outlive it.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', url: running.url });
