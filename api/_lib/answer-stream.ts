@@ -1,23 +1,29 @@
 import type { FinishReason, StreamEvent, Usage } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, StreamConfig } from './config.js';
-import type { Logger } from './log.js';
-import { openUpstream, type UpstreamReader } from './open-upstream.js';
-import type { ProviderAdapter } from './providers/provider-adapter.js';
-import type { NormalizedRequest } from './request-schema.js';
-import { StreamError, toStreamError } from './stream-error.js';
-import { createCompletionCounter } from './tokenizer.js';
 import { createJsonOutputCheck } from './json-output-check.js';
+import type { Logger } from './log.js';
+import { openUpstream, type UpstreamSession } from './open-upstream.js';
+import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
+import type { NormalizedRequest } from './request-schema.js';
+import { SseWriter } from './sse-encoder.js';
+import { StreamError, toStreamError } from './stream-error.js';
+import { createTokenCoalescer } from './token-coalescer.js';
+import { createCompletionCounter } from './tokenizer.js';
+import type { UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Metadata events go out at most this often, however small the coalescing window. */
 const METADATA_INTERVAL_MS = 250;
 /** How long `done` may wait for a token count that the tokenizer is still producing. */
 const COUNT_WAIT_MS = 3_000;
+/** Bytes the response body may queue before the upstream read pauses. */
+const BODY_HIGH_WATER_BYTES = 16 * 1024;
 
 export interface AnswerStreamOptions {
   streamId: string;
   request: NormalizedRequest;
   adapter: ProviderAdapter;
   provider: ProviderConfig;
+  transport: UpstreamTransport;
   config: StreamConfig;
   /** Aborted by a client disconnect, `DELETE ?id=`, or the stream's deadline. */
   controller: AbortController;
@@ -26,22 +32,33 @@ export interface AnswerStreamOptions {
   log: Logger;
   /** Called exactly once, however the stream ends. */
   onEnd: () => void;
-  fetch?: typeof fetch;
+}
+
+/** One answer's response body and its gauges. */
+export interface AnswerStream {
+  body: ReadableStream<Uint8Array>;
+  /** Bytes framed but not yet taken by the HTTP layer. */
+  bufferedBytes(): number;
+  /** Body bytes read from the upstream so far. */
+  upstreamBytes(): number;
 }
 
 /**
- * The events of one answer as a pull-based stream: the upstream is read only when the
- * client has taken what came before, so a slow reader makes the upstream wait instead
- * of making this process buffer. Always ends with one `done` or `error` event (unless
- * the client is gone), and always releases the upstream and the registry entry.
+ * The SSE body of one answer. Upstream bytes are pushed through one synchronous path
+ * (decode → SSE parse → adapter → coalesce → frame) into a single byte stream; when the
+ * client falls behind (its queue passes 16 KB) the upstream read pauses, and resumes
+ * when the client pulls again. It always ends with one `done` or `error` event (unless
+ * the client is gone), and always releases the upstream, the counter and the registry.
  */
-export function createAnswerStream(options: AnswerStreamOptions): { events: ReadableStream<StreamEvent>; upstreamBytes: () => number } {
-  const { streamId, request, controller, log } = options;
+export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
+  const { streamId, request, controller, log, config } = options;
   const signal = controller.signal;
   const startedAt = performance.now();
   const counter = createCompletionCounter(request.model.encoding);
   const jsonCheck = request.mode === 'json' ? createJsonOutputCheck(request.validator) : undefined;
-  let upstream: UpstreamReader | undefined;
+  let writer: SseWriter | undefined;
+  let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let session: UpstreamSession | undefined;
   let promptTokens: number | undefined;
   let providerUsage: { promptTokens?: number; completionTokens?: number } = {};
   let finishReason: FinishReason | undefined;
@@ -49,156 +66,169 @@ export function createAnswerStream(options: AnswerStreamOptions): { events: Read
   let lastMetadataAt = 0;
   /** Set by whichever ending comes first; every later ending is ignored. */
   let ending = false;
-  let sent = 0;
 
   void options.promptTokens.then((n) => (promptTokens = n), () => {});
 
-  const release = (): void => {
-    upstream?.cancel();
-    counter.dispose();
-    options.onEnd();
-  };
+  const coalescer = createTokenCoalescer(config.coalesceMs, (content) => {
+    const events: StreamEvent[] = [{ type: 'token', content }];
+    const now = performance.now();
+    if (now - lastMetadataAt >= Math.max(METADATA_INTERVAL_MS, config.coalesceMs)) {
+      lastMetadataAt = now;
+      events.push({ type: 'metadata', completionTokens: counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) });
+    }
+    send(...events);
+  });
 
-  const emit = (stream: ReadableStreamDefaultController<StreamEvent>, event: StreamEvent): void => {
-    sent++;
-    stream.enqueue(event);
-  };
+  function send(...events: StreamEvent[]): void {
+    writer?.send(...events);
+    if (writer?.behind) session?.pause();
+  }
 
-  const usage = async (): Promise<Usage> => {
+  function onEvent(event: UpstreamEvent): void {
+    switch (event.type) {
+      case 'text':
+        if (firstTokenAt === undefined) {
+          firstTokenAt = performance.now();
+          log('first_token', { streamId, ttftMs: Math.round(firstTokenAt - startedAt), attempts: session?.attempts });
+        }
+        counter.push(event.text);
+        jsonCheck?.push(event.text);
+        coalescer.add(event.text);
+        return;
+      case 'usage':
+        if (event.promptTokens !== undefined) providerUsage.promptTokens = event.promptTokens;
+        if (event.completionTokens !== undefined) providerUsage.completionTokens = event.completionTokens;
+        return;
+      case 'finish':
+        finishReason = event.reason;
+        return;
+      case 'end':
+        void complete();
+        return;
+      case 'error':
+        void end(event.error);
+    }
+  }
+
+  async function open(): Promise<void> {
+    try {
+      session = await openUpstream({
+        adapter: options.adapter,
+        provider: options.provider,
+        request,
+        retry: config.retry,
+        idleTimeoutMs: config.limits.idleTimeoutMs,
+        transport: options.transport,
+        signal,
+        // Announced before the wait, so the user knows why nothing arrives yet.
+        onRetry: (event, error) => {
+          log('retry', { streamId, attempt: event.attempt, delayMs: event.delayMs, code: error.code, detail: error.detail ?? error.message });
+          send(event);
+        },
+      });
+      if (ending) return session.cancel();
+      session.start(onEvent);
+    } catch (thrown) {
+      await end(thrown);
+    }
+  }
+
+  async function usage(): Promise<Usage> {
     const p = providerUsage.promptTokens;
     const c = providerUsage.completionTokens;
     if (p !== undefined && c !== undefined) return { promptTokens: p, completionTokens: c, totalTokens: p + c, source: 'provider' };
     const [prompt, completion] = await Promise.all([
-      p ?? withTimeout(options.promptTokens, COUNT_WAIT_MS, -1),
+      p ?? withTimeout(options.promptTokens, COUNT_WAIT_MS, 0),
       c ?? withTimeout(counter.count(), COUNT_WAIT_MS, counter.estimate()),
     ]);
-    const promptCount = prompt < 0 ? 0 : prompt;
-    return { promptTokens: promptCount, completionTokens: completion, totalTokens: promptCount + completion, source: 'estimate' };
-  };
+    return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion, source: 'estimate' };
+  }
 
-  const logEnd = (event: 'done' | 'cancel' | 'error', u: Usage | undefined, extra: Record<string, string | number | boolean | undefined> = {}): void => {
+  function logEnd(event: 'done' | 'cancel' | 'error', u: Usage | undefined, extra: Record<string, string | number | boolean | undefined>): void {
     log(event, {
       streamId,
       model: request.model.alias,
       durationMs: Math.round(performance.now() - startedAt),
       ...(firstTokenAt === undefined ? {} : { ttftMs: Math.round(firstTokenAt - startedAt) }),
       ...(u ? { promptTokens: u.promptTokens, completionTokens: u.completionTokens, usageSource: u.source } : {}),
+      ...(session ? { attempts: session.attempts } : {}),
       ...extra,
     });
-  };
+  }
 
-  const fail = async (thrown: unknown, stream: ReadableStreamDefaultController<StreamEvent>): Promise<void> => {
+  function release(): void {
+    signal.removeEventListener('abort', onAbort);
+    session?.cancel();
+    coalescer.dispose();
+    counter.dispose();
+    options.onEnd();
+  }
+
+  // The answer is complete: check JSON if asked, then `done` with usage.
+  async function complete(): Promise<void> {
+    if (ending) return;
+    coalescer.drain();
+    const reason = finishReason ?? 'stop';
+    const invalid = jsonCheck?.finish(reason === 'length');
+    if (invalid) return end(invalid);
+    ending = true;
+    const u = await usage();
+    logEnd('done', u, { finishReason: reason });
+    send({ type: 'done', finishReason: reason, usage: u });
+    writer?.close();
+    release();
+  }
+
+  // Every other ending: an error, a cancel by id, a deadline, or the client leaving.
+  async function end(thrown: unknown): Promise<void> {
     if (ending) return;
     ending = true;
-    const error = signal.aborted && !StreamError.is(thrown) ? cancelledReason(signal.reason) : toStreamError(thrown);
+    session?.cancel();
+    const disconnected = signal.reason instanceof ClientDisconnected;
+    if (!disconnected) coalescer.drain();
+    const error = signal.aborted && !StreamError.is(thrown) ? reasonOf(signal.reason) : toStreamError(thrown);
     if (error.code === 'cancelled') {
       const u = await usage();
-      logEnd('cancel', u, { finishReason: 'cancelled' });
-      if (!isDisconnect(signal.reason)) {
-        emit(stream, { type: 'done', finishReason: 'cancelled', usage: u });
-        stream.close();
-      }
-      return release();
+      logEnd('cancel', u, { finishReason: 'cancelled', reason: disconnected ? 'client disconnected' : 'cancelled by id' });
+      if (!disconnected) send({ type: 'done', finishReason: 'cancelled', usage: u });
+    } else {
+      logEnd('error', firstTokenAt === undefined ? undefined : await usage(), { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
+      send({ type: 'error', code: error.code, message: error.message, retryable: error.retryable, ...(error.path ? { path: error.path } : {}) });
     }
-    logEnd('error', firstTokenAt === undefined ? undefined : await usage(), { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
-    emit(stream, { type: 'error', code: error.code, message: error.message, retryable: error.retryable, ...(error.path ? { path: error.path } : {}) });
-    stream.close();
+    writer?.close();
     release();
-  };
+  }
 
-  // One step: read upstream until something is worth sending. False when the stream is over.
-  const step = async (stream: ReadableStreamDefaultController<StreamEvent>): Promise<boolean> => {
-    if (!upstream) {
-      upstream = await openUpstream({
-        adapter: options.adapter,
-        provider: options.provider,
-        request,
-        retry: options.config.retry,
-        idleTimeoutMs: options.config.limits.idleTimeoutMs,
-        signal,
-        // Announced before the wait, so the user knows why nothing arrives yet; a few
-        // small events at most (bounded by maxRetries), so pull-based order still holds.
-        onRetry: (event, error) => {
-          log('retry', { streamId, attempt: event.attempt, delayMs: event.delayMs, code: error.code, detail: error.detail ?? error.message });
-          emit(stream, event);
-        },
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      });
-    }
-    const event = await upstream.read();
-    if (signal.aborted) throw signal.reason;
-    if (!event) return false;
-    switch (event.type) {
-      case 'text': {
-        if (firstTokenAt === undefined) {
-          firstTokenAt = performance.now();
-          log('first_token', { streamId, ttftMs: Math.round(firstTokenAt - startedAt), attempts: upstream.attempts });
-        }
-        counter.push(event.text);
-        jsonCheck?.push(event.text);
-        emit(stream, { type: 'token', content: event.text });
-        const now = performance.now();
-        if (now - lastMetadataAt >= Math.max(METADATA_INTERVAL_MS, options.config.coalesceMs)) {
-          lastMetadataAt = now;
-          emit(stream, { type: 'metadata', completionTokens: counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) });
-        }
-        return true;
-      }
-      case 'usage':
-        providerUsage = {
-          ...providerUsage,
-          ...(event.promptTokens === undefined ? {} : { promptTokens: event.promptTokens }),
-          ...(event.completionTokens === undefined ? {} : { completionTokens: event.completionTokens }),
-        };
-        return true;
-      case 'finish':
-        finishReason = event.reason;
-        return true;
-      case 'error':
-        throw event.error;
-      case 'end': {
-        if (ending) return false;
-        const reason = finishReason ?? 'stop';
-        const invalid = jsonCheck?.finish(reason === 'length');
-        if (invalid) throw invalid;
-        ending = true;
-        const u = await usage();
-        logEnd('done', u, { finishReason: reason, attempts: upstream.attempts });
-        emit(stream, { type: 'done', finishReason: reason, usage: u });
-        stream.close();
-        release();
-        return false;
-      }
-    }
-  };
+  function onAbort(): void {
+    void end(signal.reason);
+  }
+  signal.addEventListener('abort', onAbort, { once: true });
 
-  const events = new ReadableStream<StreamEvent>(
+  const body = new ReadableStream<Uint8Array>(
     {
-      start(stream) {
-        emit(stream, { type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
+      start(controllerOfBody) {
+        stream = controllerOfBody;
+        writer = new SseWriter(streamId, controllerOfBody, config.heartbeatMs);
+        send({ type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
+        void open();
       },
-      async pull(stream) {
-        try {
-          // Loop until something was sent: a pull that enqueues nothing is never repeated.
-          const before = sent;
-          while (!ending && (await step(stream)) && sent === before);
-        } catch (thrown) {
-          await fail(thrown, stream);
-        }
+      pull() {
+        session?.resume();
       },
-      async cancel(reason) {
+      cancel(reason) {
         // The HTTP layer cancels the body when the client goes away.
-        if (ending) return;
-        ending = true;
+        writer?.abandon();
         if (!signal.aborted) controller.abort(new ClientDisconnected(reason));
-        const u = await usage();
-        logEnd('cancel', u, { finishReason: 'cancelled', reason: 'client disconnected' });
-        release();
       },
     },
-    { highWaterMark: 0 },
+    { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength },
   );
-  return { events, upstreamBytes: () => upstream?.bytesRead() ?? 0 };
+
+  return {
+    body,
+    bufferedBytes: () => (stream ? BODY_HIGH_WATER_BYTES - (stream.desiredSize ?? BODY_HIGH_WATER_BYTES) : 0),
+    upstreamBytes: () => session?.bytesRead() ?? 0,
+  };
 }
 
 /** The reason a stream is aborted when its client disconnects. */
@@ -209,11 +239,7 @@ export class ClientDisconnected extends Error {
   }
 }
 
-function isDisconnect(reason: unknown): boolean {
-  return reason instanceof ClientDisconnected;
-}
-
-function cancelledReason(reason: unknown): StreamError {
+function reasonOf(reason: unknown): StreamError {
   if (StreamError.is(reason)) return reason;
   return new StreamError('cancelled', 'The answer was cancelled.', { status: 499, cause: reason });
 }

@@ -7,10 +7,12 @@ import { openaiAdapter } from './providers/openai.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
 import { readJsonBody } from './read-body.js';
 import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
-import { createSseEncoder, sseHeaders } from './sse-encoder.js';
+import { sseHeaders } from './sse-encoder.js';
 import { StreamError, errorResponse, toStreamError } from './stream-error.js';
 import { StreamRegistry } from './stream-registry.js';
-import { createTokenCoalescer } from './token-coalescer.js';
+import { fetchTransport } from './transports/fetch-transport.js';
+import { nodeHttpTransport } from './transports/node-http-transport.js';
+import type { UpstreamTransport } from './transports/upstream-transport.js';
 import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './tokenizer.js';
 
 const ADAPTERS: Record<string, ProviderAdapter> = { openai: openaiAdapter };
@@ -21,7 +23,8 @@ const DEFAULT_MAX_STREAM_MS = 290_000;
 export interface StreamHandlerDeps {
   registry?: StreamRegistry;
   log?: Logger;
-  /** The upstream fetch (tests inject faults here only where the local upstream cannot). */
+  /** How providers are reached: node:http on Node, fetch elsewhere (or a fetch you pass). */
+  transport?: UpstreamTransport;
   fetch?: typeof fetch;
   maxStreamMs?: number;
 }
@@ -40,6 +43,7 @@ export type StreamHandler = ((request: Request) => Promise<Response>) & { regist
 export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDeps = {}): StreamHandler {
   const registry = deps.registry ?? new StreamRegistry();
   const log = deps.log ?? createLogger();
+  const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
 
   const handler = async (request: Request): Promise<Response> => {
     let cors = new Headers();
@@ -83,11 +87,12 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     );
 
     log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
-    const { events, upstreamBytes } = createAnswerStream({
+    const answer = createAnswerStream({
       streamId,
       request: normalized,
       adapter,
       provider,
+      transport,
       config,
       controller,
       promptTokens,
@@ -97,14 +102,9 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         request.signal.removeEventListener('abort', onClientGone);
         registry.delete(streamId);
       },
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
-    const body$ = events
-      .pipeThrough(createTokenCoalescer(config.coalesceMs))
-      .pipeThrough(createSseEncoder({ streamId, heartbeatMs: config.heartbeatMs }));
-    const counted = countChars(body$);
-    registry.add(streamId, { controller, startedAt: Date.now(), bufferedChars: counted.buffered, upstreamBytes });
-    return new Response(counted.stream.pipeThrough(new TextEncoderStream()), { status: 200, headers: sseHeaders(streamId, cors) });
+    registry.add(streamId, { controller, startedAt: Date.now(), bufferedBytes: answer.bufferedBytes, upstreamBytes: answer.upstreamBytes });
+    return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, cors) });
   }
 
   // Rejects a prompt that cannot fit, and clamps maxTokens to what is left. The tokenizer
@@ -135,34 +135,9 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   return Object.assign(handler, { registry });
 }
 
-/** Passes strings through while counting what is framed but not yet taken by the HTTP layer. */
-function countChars(source: ReadableStream<string>): { stream: ReadableStream<string>; buffered: () => number } {
-  let produced = 0;
-  let taken = 0;
-  const counting = source.pipeThrough(
-    new TransformStream<string, string>({
-      transform(chunk, controller) {
-        produced += chunk.length;
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  const reader = counting.getReader();
-  const stream = new ReadableStream<string>(
-    {
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) return controller.close();
-        taken += value.length;
-        controller.enqueue(value);
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, buffered: () => produced - taken };
+/** node:http where it exists (Node, Vercel's Node runtime), else the platform's fetch. */
+function defaultTransport(): UpstreamTransport {
+  return typeof process !== 'undefined' && process.versions?.node ? nodeHttpTransport : fetchTransport();
 }
 
 export type { StreamEvent };

@@ -1,14 +1,14 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { createParser } from 'eventsource-parser';
 import type { RetryEvent } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, RetryConfig } from './config.js';
 import type { NormalizedRequest } from './request-schema.js';
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
 import { abortableDelay, backoffDelayMs } from './retry.js';
 import { StreamError, toStreamError } from './stream-error.js';
-import { createIdleWatchdog, type IdleWatchdog } from './idle-watchdog.js';
+import type { ByteSource, UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Largest single SSE event accepted from an upstream; bigger means a broken upstream. */
-const MAX_UPSTREAM_EVENT_BYTES = 1024 * 1024;
+const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
 /** How much of an upstream error body is read (for the log). */
 const MAX_ERROR_BODY_BYTES = 4 * 1024;
 
@@ -18,21 +18,27 @@ export interface OpenUpstreamOptions {
   request: NormalizedRequest;
   retry: RetryConfig;
   idleTimeoutMs: number;
+  transport: UpstreamTransport;
   /** Aborts everything: the current attempt, a pending backoff, the stream afterwards. */
   signal: AbortSignal;
   /** Called before each new attempt, so the client can be told. */
   onRetry: (event: RetryEvent, error: StreamError) => void;
-  fetch?: typeof fetch;
   random?: () => number;
 }
 
-/** A pull-based reader of one upstream answer. `read()` yields `undefined` at the end. */
-export interface UpstreamReader {
-  read(): Promise<UpstreamEvent | undefined>;
-  /** Stops reading and closes the upstream connection. */
-  cancel(reason?: unknown): void;
-  /** How many attempts it took to get a stream (1 = no retry). */
+/**
+ * One upstream answer, opened and past its first event. Events are pushed to the
+ * handler given to `start`, ending with exactly one `end` or `error`; `pause` stops the
+ * upstream read while the client is behind.
+ */
+export interface UpstreamSession {
+  /** How many attempts it took (1 = no retry). */
   readonly attempts: number;
+  start(onEvent: (event: UpstreamEvent) => void): void;
+  pause(): void;
+  resume(): void;
+  /** Closes the upstream connection; no event is delivered afterwards. */
+  cancel(): void;
   /** Body bytes read from the upstream so far (backpressure checks). */
   bytesRead(): number;
 }
@@ -40,9 +46,9 @@ export interface UpstreamReader {
 /**
  * Opens the upstream stream, retrying failures that happen before the first piece of
  * text: network errors, retryable HTTP statuses, and a first event that is an error.
- * Once text has been seen the reader is returned and nothing is retried any more.
+ * Once text has been seen the session is returned and nothing is retried any more.
  */
-export async function openUpstream(options: OpenUpstreamOptions): Promise<UpstreamReader> {
+export async function openUpstream(options: OpenUpstreamOptions): Promise<UpstreamSession> {
   const { retry, signal } = options;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -60,112 +66,139 @@ export async function openUpstream(options: OpenUpstreamOptions): Promise<Upstre
   }
 }
 
-async function attemptOnce(options: OpenUpstreamOptions, attempt: number): Promise<UpstreamReader> {
-  const { adapter, provider, request, signal } = options;
+async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Promise<UpstreamSession> {
+  const { adapter, signal } = options;
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort(signal.reason);
   signal.addEventListener('abort', onOuterAbort, { once: true });
-  const watchdog = createIdleWatchdog(options.idleTimeoutMs, () =>
-    controller.abort(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true })),
-  );
+
+  // Idle watchdog: one timer, re-armed lazily; it only counts while we wait on the
+  // upstream (not while paused for a slow client).
+  let lastActivity = performance.now();
+  let paused = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idleError = (): StreamError => new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true });
+  const watch = (delay: number): void => {
+    timer = setTimeout(() => {
+      const quiet = performance.now() - lastActivity;
+      if (paused || quiet < options.idleTimeoutMs) return watch(paused ? options.idleTimeoutMs : options.idleTimeoutMs - quiet);
+      fail(idleError());
+    }, delay);
+  };
+  watch(options.idleTimeoutMs);
+
+  let source: ByteSource | undefined;
+  let bytes = 0;
+  let finished = false;
+  let deliver: ((event: UpstreamEvent) => void) | undefined;
+  const buffered: UpstreamEvent[] = [];
+  let peeked: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+
   const release = (): void => {
-    watchdog.stop();
+    finished = true;
+    clearTimeout(timer);
     signal.removeEventListener('abort', onOuterAbort);
   };
+  // Ends the session with an error: before the peek it rejects (so it can be retried),
+  // after it, it is the last event delivered.
+  function fail(error: unknown): void {
+    if (finished) return;
+    source?.destroy();
+    if (!controller.signal.aborted) controller.abort(error);
+    emit({ type: 'error', error: toStreamError(controller.signal.reason ?? error) });
+  }
+  function emit(event: UpstreamEvent): void {
+    if (finished) return;
+    const last = event.type === 'end' || event.type === 'error';
+    if (last) release();
+    if (peeked) {
+      if (event.type === 'error') return void (peeked.reject(event.error), (peeked = undefined));
+      buffered.push(event);
+      if (event.type === 'text' || event.type === 'finish' || last) {
+        peeked.resolve();
+        peeked = undefined;
+        if (!last) source?.pause();
+      }
+      return;
+    }
+    if (deliver) deliver(event);
+    else buffered.push(event);
+  }
+
+  const parser = createParser({
+    onEvent: (message) => {
+      for (const event of adapter.parseMessage(message)) emit(event);
+    },
+    // Unknown fields and bad retry values are ignorable; only an oversized event is fatal.
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') fail(new StreamError('upstream_error', 'The model provider sent a malformed stream.', { status: 502, retryable: true, detail: error.message }));
+    },
+    maxBufferSize: MAX_UPSTREAM_EVENT_CHARS,
+  });
+  const decoder = new TextDecoder();
 
   try {
-    const { url, init } = adapter.buildRequest(request, provider);
-    watchdog.arm();
-    const response = await (options.fetch ?? fetch)(url, { ...init, signal: controller.signal }).catch((err: unknown) => {
+    const { url, init } = adapter.buildRequest(options.request, options.provider);
+    const response = await options.transport(url, init, controller.signal).catch((err: unknown) => {
       throw controller.signal.aborted ? controller.signal.reason : networkError(err);
     });
-    if (!response.ok || !response.body) {
-      const body = await readSome(response, MAX_ERROR_BODY_BYTES);
-      throw adapter.parseHttpError(response.status, response.headers, body);
+    source = response.body;
+    lastActivity = performance.now();
+    if (response.status < 200 || response.status > 299) {
+      const text = await readSome(response.body, MAX_ERROR_BODY_BYTES);
+      throw adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text);
     }
-    let bytes = 0;
-    const events = response.body
-      .pipeThrough(watchdog.stream((n) => (bytes += n)))
-      .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new EventSourceParserStream({ onError: 'terminate', maxBufferSize: MAX_UPSTREAM_EVENT_BYTES }))
-      .getReader();
-    const reader = createReader(adapter, events, controller, watchdog, release, attempt, () => bytes);
-    await reader.peekFirst();
-    return reader;
+    await new Promise<void>((resolve, reject) => {
+      peeked = { resolve, reject };
+      response.body.start({
+        data(chunk) {
+          if (finished) return;
+          bytes += chunk.byteLength;
+          lastActivity = performance.now();
+          parser.feed(decoder.decode(chunk, { stream: true }));
+        },
+        end() {
+          parser.feed(decoder.decode());
+          // A body that ends without the provider's end marker is a lost connection.
+          emit({ type: 'error', error: droppedError() });
+        },
+        error(err) {
+          fail(controller.signal.aborted ? controller.signal.reason : droppedError(err));
+        },
+      });
+    });
   } catch (err) {
-    controller.abort(err);
-    release();
-    throw controller.signal.reason === err || !signal.aborted ? err : signal.reason;
+    if (!finished) release();
+    source?.destroy();
+    if (!controller.signal.aborted) controller.abort(err);
+    throw err;
   }
-}
 
-function createReader(
-  adapter: ProviderAdapter,
-  events: ReadableStreamDefaultReader<{ data: string; event?: string | undefined; id?: string | undefined }>,
-  controller: AbortController,
-  watchdog: IdleWatchdog,
-  release: () => void,
-  attempts: number,
-  bytesRead: () => number,
-): UpstreamReader & { peekFirst(): Promise<void> } {
-  const pending: UpstreamEvent[] = [];
-  let ended = false;
-
-  const finish = (): void => {
-    if (ended) return;
-    ended = true;
-    release();
-  };
-
-  // Reads the next batch of events from the wire; false when the body ended.
-  const fill = async (): Promise<boolean> => {
-    let next;
-    watchdog.arm();
-    try {
-      next = await events.read();
-    } catch (err) {
-      throw controller.signal.aborted ? controller.signal.reason : droppedError(err);
-    } finally {
-      watchdog.disarm();
-    }
-    if (next.done) return false;
-    pending.push(...adapter.parseMessage(next.value));
-    return true;
-  };
-
-  return {
+  const session: UpstreamSession = {
     attempts,
-    bytesRead,
-    // Buffers events up to the first text or the end, so an error there can still be retried.
-    async peekFirst() {
-      for (;;) {
-        const firstError = pending.find((e) => e.type === 'error');
-        if (firstError?.type === 'error') throw firstError.error;
-        if (pending.some((e) => e.type === 'text' || e.type === 'end' || e.type === 'finish')) return;
-        if (!(await fill())) throw droppedError();
-      }
+    bytesRead: () => bytes,
+    start(onEvent) {
+      deliver = onEvent;
+      for (const event of buffered.splice(0)) onEvent(event);
+      if (!finished) session.resume();
     },
-    async read() {
-      while (!ended) {
-        const event = pending.shift();
-        if (event) {
-          if (event.type === 'end' || event.type === 'error') this.cancel();
-          return event;
-        }
-        if (!(await fill())) {
-          this.cancel();
-          return { type: 'error', error: droppedError() };
-        }
-      }
-      return undefined;
+    pause() {
+      paused = true;
+      source?.pause();
     },
-    cancel(reason?: unknown) {
-      if (ended) return;
-      if (!controller.signal.aborted) controller.abort(reason ?? new Error('upstream reader cancelled'));
-      events.cancel().catch(() => {});
-      finish();
+    resume() {
+      paused = false;
+      lastActivity = performance.now();
+      source?.resume();
+    },
+    cancel() {
+      if (finished) return;
+      release();
+      source?.destroy();
+      if (!controller.signal.aborted) controller.abort(new Error('upstream cancelled'));
     },
   };
+  return session;
 }
 
 function networkError(err: unknown): StreamError {
@@ -175,26 +208,27 @@ function networkError(err: unknown): StreamError {
 }
 
 function droppedError(cause?: unknown): StreamError {
-  const detail = cause === undefined ? 'upstream body ended before its end marker' : `upstream body failed: ${cause instanceof Error ? `${cause.message} ${String(cause.cause ?? '')}` : String(cause)}`;
+  const detail = cause === undefined ? 'upstream body ended before its end marker' : `upstream body failed: ${cause instanceof Error ? cause.message : String(cause)}`;
   return new StreamError('upstream_error', 'The connection to the model provider was lost.', { status: 502, retryable: true, detail });
 }
 
-async function readSome(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body that fails while we read the error is still an error; what we have is enough.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks)).slice(0, maxBytes);
+function readSome(source: ByteSource, maxBytes: number): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const finish = (): void => resolve(new TextDecoder().decode(Buffer.concat(chunks)).slice(0, maxBytes));
+    source.start({
+      data(chunk) {
+        chunks.push(chunk);
+        size += chunk.byteLength;
+        if (size >= maxBytes) {
+          source.destroy();
+          finish();
+        }
+      },
+      end: finish,
+      // A body that fails while we read the error is still an error; what we have is enough.
+      error: finish,
+    });
+  });
 }

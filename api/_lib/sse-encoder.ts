@@ -16,50 +16,82 @@ export function encodeEvent(id: string, event: StreamEvent): string {
   return `id: ${id}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-export interface SseEncoderOptions {
-  streamId: string;
-  /** Client reconnection delay announced in the `retry:` field. */
-  retryMs?: number;
-  /** A `: keep-alive` comment is sent when nothing else went out for this long. */
-  heartbeatMs: number;
-}
+const encoder = new TextEncoder();
 
 /**
- * Frames events as SSE with ids `streamId:seq` and keeps a quiet connection alive for
- * proxies that close idle ones (nginx, load balancers: 60 s). A heartbeat is skipped
- * while the client is behind: its connection is not idle then.
+ * Writes one stream's SSE bytes into its response body: ids `streamId:seq`, a `retry:`
+ * field first, and a `: keep-alive` comment when nothing went out for `heartbeatMs`
+ * (proxies close idle connections: nginx and load balancers after 60 s). A heartbeat is
+ * skipped while the client is behind: its connection is not idle then.
  */
-export function createSseEncoder(options: SseEncoderOptions): TransformStream<StreamEvent, string> {
-  let seq = 0;
-  let lastSent = performance.now();
-  let interval: ReturnType<typeof setInterval> | undefined;
-  const stop = (): void => {
-    if (interval) clearInterval(interval);
-    interval = undefined;
-  };
-  return new TransformStream<StreamEvent, string>({
-    start(controller) {
-      controller.enqueue(`retry: ${options.retryMs ?? 1000}\n\n`);
-      interval = setInterval(() => {
-        if (performance.now() - lastSent < options.heartbeatMs) return;
-        if ((controller.desiredSize ?? 0) < 0) return;
-        try {
-          controller.enqueue(': keep-alive\n\n');
-          lastSent = performance.now();
-        } catch {
-          stop();
-        }
-      }, Math.min(options.heartbeatMs, 1000));
-    },
-    transform(event, controller) {
-      controller.enqueue(encodeEvent(`${options.streamId}:${seq++}`, event));
-      lastSent = performance.now();
-    },
-    flush() {
-      stop();
-    },
-    cancel() {
-      stop();
-    },
-  } as Transformer<StreamEvent, string>);
+export class SseWriter {
+  readonly #streamId: string;
+  readonly #controller: ReadableStreamDefaultController<Uint8Array>;
+  readonly #heartbeatMs: number;
+  #seq = 0;
+  #lastSent = performance.now();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  constructor(streamId: string, controller: ReadableStreamDefaultController<Uint8Array>, heartbeatMs: number, retryMs = 1000) {
+    this.#streamId = streamId;
+    this.#controller = controller;
+    this.#heartbeatMs = heartbeatMs;
+    this.#enqueue(`retry: ${retryMs}\n\n`);
+    this.#arm(heartbeatMs);
+  }
+
+  /** Frames the events into one chunk (one write downstream). */
+  send(...events: StreamEvent[]): void {
+    let text = '';
+    for (const event of events) text += encodeEvent(`${this.#streamId}:${this.#seq++}`, event);
+    this.#enqueue(text);
+  }
+
+  /** True when the client has not taken what was sent (time to pause the upstream). */
+  get behind(): boolean {
+    return !this.#closed && (this.#controller.desiredSize ?? 0) <= 0;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#stop();
+    try {
+      this.#controller.close();
+    } catch {
+      // Already cancelled by the client.
+    }
+  }
+
+  /** The body was cancelled downstream; nothing more may be enqueued. */
+  abandon(): void {
+    this.#stop();
+  }
+
+  #stop(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+
+  #enqueue(text: string): void {
+    if (this.#closed) return;
+    try {
+      this.#controller.enqueue(encoder.encode(text));
+      this.#lastSent = performance.now();
+    } catch {
+      this.#stop();
+    }
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const quiet = performance.now() - this.#lastSent;
+      if (quiet >= this.#heartbeatMs && (this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
+      if (!this.#closed) this.#arm(Math.max(1, this.#heartbeatMs - (performance.now() - this.#lastSent)));
+    }, delay);
+  }
 }

@@ -2,8 +2,8 @@
 export interface StreamEntry {
   controller: AbortController;
   startedAt: number;
-  /** Characters framed but not yet taken by the HTTP layer (for backpressure checks). */
-  bufferedChars: () => number;
+  /** Bytes framed but not yet taken by the HTTP layer (for backpressure checks). */
+  bufferedBytes: () => number;
   /** Body bytes read from the upstream so far. */
   upstreamBytes: () => number;
 }

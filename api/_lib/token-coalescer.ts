@@ -1,54 +1,52 @@
-import type { StreamEvent } from '../../widget/shared/protocol.js';
-
 /** Pending text is flushed regardless of the window once it is this long. */
 const MAX_PENDING_CHARS = 4_096;
 
+/** Merges text deltas into fewer, larger `token` events. */
+export interface TokenCoalescer {
+  add(text: string): void;
+  /** Flushes what is pending now (before any other event, so order is kept). */
+  drain(): void;
+  dispose(): void;
+}
+
 /**
- * Merges `token` events so the browser gets fewer, larger frames: the first token goes
- * out at once (time to first token matters most), later ones at most every `windowMs`
- * or as soon as a newline arrives (a finished line is worth painting). Any other event
- * flushes what is pending first, so order is kept. `windowMs = 0` passes every token.
+ * The first delta goes out at once (time to first token matters most), later ones at
+ * most every `windowMs` or as soon as a newline arrives (a finished line is worth
+ * painting). `windowMs = 0` passes every delta. Fewer frames means fewer writes: the
+ * largest share of a stream's CPU cost per token.
  */
-export function createTokenCoalescer(windowMs: number): TransformStream<StreamEvent, StreamEvent> {
+export function createTokenCoalescer(windowMs: number, flush: (text: string) => void): TokenCoalescer {
   let pending = '';
   let sentFirst = false;
   let lastFlush = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const flush = (controller: TransformStreamDefaultController<StreamEvent>): void => {
+  const drain = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (pending === '') return;
-    controller.enqueue({ type: 'token', content: pending });
+    const text = pending;
     pending = '';
     lastFlush = performance.now();
+    flush(text);
   };
 
-  return new TransformStream<StreamEvent, StreamEvent>({
-    transform(event, controller) {
-      if (event.type !== 'token') {
-        flush(controller);
-        controller.enqueue(event);
-        return;
-      }
-      pending += event.content;
-      const due = performance.now() - lastFlush >= windowMs;
-      if (!sentFirst || windowMs === 0 || due || event.content.includes('\n') || pending.length >= MAX_PENDING_CHARS) {
+  return {
+    add(text) {
+      pending += text;
+      const now = performance.now();
+      if (!sentFirst || windowMs === 0 || now - lastFlush >= windowMs || text.includes('\n') || pending.length >= MAX_PENDING_CHARS) {
         sentFirst = true;
-        flush(controller);
+        drain();
       } else if (!timer) {
-        timer = setTimeout(() => {
-          // The stream may have been cancelled (client gone) while the timer waited.
-          try {
-            flush(controller);
-          } catch {
-            pending = '';
-          }
-        }, Math.max(0, windowMs - (performance.now() - lastFlush)));
+        timer = setTimeout(drain, windowMs - (now - lastFlush));
       }
     },
-    flush(controller) {
-      flush(controller);
+    drain,
+    dispose() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      pending = '';
     },
-  });
+  };
 }

@@ -1,19 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { createSseEncoder, encodeEvent } from '../../api/_lib/sse-encoder.js';
+import { SseWriter, encodeEvent } from '../../api/_lib/sse-encoder.js';
 
-describe('SSE encoder', () => {
+function capture(heartbeatMs: number): { writer: SseWriter; text: () => string; stream: ReadableStream<Uint8Array> } {
+  let writer: SseWriter | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      writer = new SseWriter('s1', controller, heartbeatMs);
+    },
+  });
+  return { writer: writer!, stream, text: () => '' };
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  return text;
+}
+
+describe('SSE writer', () => {
   it('frames each event with an id and one data line, after a retry field', async () => {
-    const encoder = createSseEncoder({ streamId: 's1', heartbeatMs: 60_000 });
-    const writer = encoder.writable.getWriter();
-    void writer.write({ type: 'token', content: 'line one\nline two\r\n<b>' });
-    void writer.write({ type: 'metadata', completionTokens: 3 });
-    void writer.close();
-    let text = '';
-    for await (const chunk of encoder.readable) text += chunk;
-    expect(text).toBe(
+    const { writer, stream } = capture(60_000);
+    writer.send({ type: 'token', content: 'line one\nline two\r\n<b>' }, { type: 'metadata', completionTokens: 3 });
+    writer.send({ type: 'token', content: 'x' });
+    writer.close();
+    expect(await readAll(stream)).toBe(
       'retry: 1000\n\n' +
         'id: s1:0\ndata: {"type":"token","content":"line one\\nline two\\r\\n<b>"}\n\n' +
-        'id: s1:1\ndata: {"type":"metadata","completionTokens":3}\n\n',
+        'id: s1:1\ndata: {"type":"metadata","completionTokens":3}\n\n' +
+        'id: s1:2\ndata: {"type":"token","content":"x"}\n\n',
     );
   });
 
@@ -23,13 +38,22 @@ describe('SSE encoder', () => {
     expect(frame.includes('\r')).toBe(false);
   });
 
-  it('sends a keep-alive comment while the stream is quiet', async () => {
-    const encoder = createSseEncoder({ streamId: 's2', heartbeatMs: 1_000 });
-    const reader = encoder.readable.getReader();
-    expect((await reader.read()).value).toBe('retry: 1000\n\n');
-    const next = await reader.read();
-    expect(next.value).toBe(': keep-alive\n\n');
-    await reader.cancel();
-    await encoder.writable.abort().catch(() => {});
+  it('sends a keep-alive comment while the stream is quiet, and stops after close', async () => {
+    const { writer, stream } = capture(50);
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
+    expect(decoder.decode((await reader.read()).value)).toBe('retry: 1000\n\n');
+    expect(decoder.decode((await reader.read()).value)).toBe(': keep-alive\n\n');
+    writer.close();
+    expect((await reader.read()).done).toBe(true);
+  });
+
+  it('says when the client is behind', () => {
+    let writer: SseWriter | undefined;
+    new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 60_000)) }, { highWaterMark: 100, size: (c) => c.byteLength });
+    expect(writer!.behind).toBe(false);
+    writer!.send({ type: 'token', content: 'x'.repeat(200) });
+    expect(writer!.behind).toBe(true);
+    writer!.close();
   });
 });

@@ -12,7 +12,7 @@ export function isRetryableStatus(status: number): boolean {
  * Milliseconds to wait from `retry-after-ms` (OpenAI's, milliseconds) or `Retry-After`
  * (seconds or an HTTP date); `undefined` when absent or unreadable.
  */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: { get(name: string): string | null }, now: number = Date.now()): number | undefined {
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
   return parseRetryAfter(headers.get('retry-after'), now);

@@ -4,7 +4,7 @@ import type { ProviderConfig } from '../config.js';
 import type { NormalizedRequest } from '../request-schema.js';
 import { StreamError } from '../stream-error.js';
 import { isRetryableStatus, retryAfterMs } from '../retry.js';
-import type { ProviderAdapter, UpstreamEvent } from './provider-adapter.js';
+import type { HeaderReader, ProviderAdapter, UpstreamEvent } from './provider-adapter.js';
 
 /**
  * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, `stream: true`), which
@@ -28,7 +28,7 @@ export const openaiAdapter: ProviderAdapter = {
     return {
       url: `${provider.baseUrl}/chat/completions`,
       init: {
-        method: 'POST',
+        method: 'POST' as const,
         headers: {
           authorization: `Bearer ${provider.apiKey}`,
           'content-type': 'application/json',
@@ -68,7 +68,7 @@ export const openaiAdapter: ProviderAdapter = {
     return events;
   },
 
-  parseHttpError(status: number, headers: Headers, body: string): StreamError {
+  parseHttpError(status: number, headers: HeaderReader, body: string): StreamError {
     const retryable = isRetryableStatus(status);
     const after = retryAfterMs(headers);
     const detail = `upstream ${status}: ${body.slice(0, 500)}`;

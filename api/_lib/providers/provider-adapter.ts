@@ -3,6 +3,7 @@ import type { FinishReason } from '../../../widget/shared/protocol.js';
 import type { ProviderConfig } from '../config.js';
 import type { NormalizedRequest } from '../request-schema.js';
 import type { StreamError } from '../stream-error.js';
+import type { UpstreamRequestInit } from '../transports/upstream-transport.js';
 
 /** What an adapter makes of the upstream's stream: provider-neutral, nothing else downstream knows who spoke. */
 export type UpstreamEvent =
@@ -14,12 +15,17 @@ export type UpstreamEvent =
   | { type: 'end' }
   | { type: 'error'; error: StreamError };
 
+/** Response headers, read by name (a `Headers` is one). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 /** One provider's wire format: how to ask, and how to read the answer. */
 export interface ProviderAdapter {
   /** Builds the upstream HTTP request, keys included. */
-  buildRequest(request: NormalizedRequest, provider: ProviderConfig): { url: string; init: RequestInit };
+  buildRequest(request: NormalizedRequest, provider: ProviderConfig): { url: string; init: UpstreamRequestInit };
   /** Turns one SSE message of the upstream into zero or more events. */
   parseMessage(message: EventSourceMessage): UpstreamEvent[];
   /** Turns a non-2xx upstream answer into an error whose message is safe to show. */
-  parseHttpError(status: number, headers: Headers, body: string): StreamError;
+  parseHttpError(status: number, headers: HeaderReader, body: string): StreamError;
 }

@@ -1,0 +1,67 @@
+import type { ByteSource, UpstreamTransport } from './upstream-transport.js';
+
+/**
+ * The transport for runtimes without node:http, and for tests that inject a fetch: a
+ * read loop over the Web body that stops reading while paused.
+ */
+export function fetchTransport(fetchImpl: typeof fetch = fetch): UpstreamTransport {
+  return async (url, init, signal) => {
+    const response = await fetchImpl(url, { ...init, signal });
+    return { status: response.status, header: (name) => response.headers.get(name), body: sourceOf(response) };
+  };
+}
+
+function sourceOf(response: Response): ByteSource {
+  let paused = false;
+  let done = false;
+  let reading = false;
+  let handlers: Parameters<ByteSource['start']>[0] | undefined;
+  const reader = response.body?.getReader();
+
+  const pump = async (): Promise<void> => {
+    if (reading || !reader || !handlers) return;
+    reading = true;
+    try {
+      while (!paused && !done) {
+        const { done: ended, value } = await reader.read();
+        if (done) return;
+        if (ended) {
+          done = true;
+          handlers.end();
+          return;
+        }
+        handlers.data(value);
+      }
+    } catch (err) {
+      if (!done) {
+        done = true;
+        handlers.error(err);
+      }
+    } finally {
+      reading = false;
+    }
+  };
+
+  return {
+    start(h) {
+      handlers = h;
+      if (!reader) {
+        done = true;
+        h.end();
+        return;
+      }
+      void pump();
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      void pump();
+    },
+    destroy() {
+      done = true;
+      reader?.cancel().catch(() => {});
+    },
+  };
+}

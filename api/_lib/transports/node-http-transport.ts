@@ -1,0 +1,71 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ByteSource, UpstreamResponse, UpstreamTransport } from './upstream-transport.js';
+
+// Keep-alive so that consecutive answers reuse connections (and TLS sessions) to a provider.
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Infinity });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: Infinity });
+
+/**
+ * The transport on Node (Vercel's Node runtime, `npm start`): node:http(s). Chosen over
+ * fetch for cost: undici's body is a Web stream with a promise per chunk and about
+ * 34 KB of state per open request; an IncomingMessage pushes chunks and pauses natively.
+ */
+export const nodeHttpTransport: UpstreamTransport = (url, init, signal) =>
+  new Promise<UpstreamResponse>((resolve, reject) => {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const body = Buffer.from(init.body);
+    const req = (secure ? httpsRequest : httpRequest)(target, {
+      method: init.method,
+      headers: { ...init.headers, 'content-length': String(body.byteLength) },
+      agent: secure ? httpsAgent : httpAgent,
+      signal,
+    });
+    req.once('error', reject);
+    req.once('response', (res) => {
+      req.off('error', reject);
+      resolve({ status: res.statusCode ?? 0, header: (name) => headerOf(res, name), body: sourceOf(res, req) });
+    });
+    req.end(body);
+  });
+
+function headerOf(res: IncomingMessage, name: string): string | null {
+  const value = res.headers[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function sourceOf(res: IncomingMessage, req: ReturnType<typeof httpRequest>): ByteSource {
+  let done = false;
+  return {
+    start({ data, end, error }) {
+      res.on('data', (chunk: Buffer) => {
+        if (!done) data(chunk);
+      });
+      res.once('end', () => {
+        if (done) return;
+        done = true;
+        end();
+      });
+      const fail = (err: unknown): void => {
+        if (done) return;
+        done = true;
+        error(err);
+      };
+      res.once('error', fail);
+      req.once('error', fail);
+      // A connection cut mid-body ends as 'aborted'/'close' without 'end' on some versions.
+      res.once('close', () => {
+        if (!res.complete) fail(new Error('upstream connection closed before the body ended'));
+      });
+    },
+    pause: () => res.pause(),
+    resume: () => res.resume(),
+    destroy() {
+      done = true;
+      res.destroy();
+      req.destroy();
+    },
+  };
+}
