@@ -39,8 +39,8 @@ export interface AnswerStream {
   body: ReadableStream<Uint8Array>;
   /** Bytes framed but not yet taken by the HTTP layer. */
   bufferedBytes(): number;
-  /** Body bytes read from the upstream so far. */
-  upstreamBytes(): number;
+  /** Body characters read from the upstream so far. */
+  upstreamChars(): number;
 }
 
 /**
@@ -69,7 +69,11 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
 
   void options.promptTokens.then((n) => (promptTokens = n), () => {});
 
+  // Counting and the JSON check see text per flush, not per delta: the same text in
+  // fewer, larger pieces, which costs less per token.
   const coalescer = createTokenCoalescer(config.coalesceMs, (content) => {
+    counter.push(content);
+    jsonCheck?.push(content);
     const events: StreamEvent[] = [{ type: 'token', content }];
     const now = performance.now();
     if (now - lastMetadataAt >= Math.max(METADATA_INTERVAL_MS, config.coalesceMs)) {
@@ -91,8 +95,6 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
           firstTokenAt = performance.now();
           log('first_token', { streamId, ttftMs: Math.round(firstTokenAt - startedAt), attempts: session?.attempts });
         }
-        counter.push(event.text);
-        jsonCheck?.push(event.text);
         coalescer.add(event.text);
         return;
       case 'usage':
@@ -185,7 +187,8 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
     ending = true;
     session?.cancel();
     const disconnected = signal.reason instanceof ClientDisconnected;
-    if (!disconnected) coalescer.drain();
+    // Drained even when the client is gone: the text still counts towards usage.
+    coalescer.drain();
     const error = signal.aborted && !StreamError.is(thrown) ? reasonOf(signal.reason) : toStreamError(thrown);
     if (error.code === 'cancelled') {
       const u = await usage();
@@ -227,7 +230,7 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
   return {
     body,
     bufferedBytes: () => (stream ? BODY_HIGH_WATER_BYTES - (stream.desiredSize ?? BODY_HIGH_WATER_BYTES) : 0),
-    upstreamBytes: () => session?.bytesRead() ?? 0,
+    upstreamChars: () => session?.charsRead() ?? 0,
   };
 }
 

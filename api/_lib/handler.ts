@@ -103,7 +103,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         registry.delete(streamId);
       },
     });
-    registry.add(streamId, { controller, startedAt: Date.now(), bufferedBytes: answer.bufferedBytes, upstreamBytes: answer.upstreamBytes });
+    registry.add(streamId, { controller, startedAt: Date.now(), bufferedBytes: answer.bufferedBytes, upstreamChars: answer.upstreamChars });
     return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, cors) });
   }
 

@@ -39,8 +39,8 @@ export interface UpstreamSession {
   resume(): void;
   /** Closes the upstream connection; no event is delivered afterwards. */
   cancel(): void;
-  /** Body bytes read from the upstream so far (backpressure checks). */
-  bytesRead(): number;
+  /** Body characters read from the upstream so far (backpressure checks). */
+  charsRead(): number;
 }
 
 /**
@@ -88,7 +88,7 @@ async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Prom
   watch(options.idleTimeoutMs);
 
   let source: ByteSource | undefined;
-  let bytes = 0;
+  let chars = 0;
   let finished = false;
   let deliver: ((event: UpstreamEvent) => void) | undefined;
   const buffered: UpstreamEvent[] = [];
@@ -135,7 +135,6 @@ async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Prom
     },
     maxBufferSize: MAX_UPSTREAM_EVENT_CHARS,
   });
-  const decoder = new TextDecoder();
 
   try {
     const { url, init } = adapter.buildRequest(options.request, options.provider);
@@ -153,12 +152,11 @@ async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Prom
       response.body.start({
         data(chunk) {
           if (finished) return;
-          bytes += chunk.byteLength;
+          chars += chunk.length;
           lastActivity = performance.now();
-          parser.feed(decoder.decode(chunk, { stream: true }));
+          parser.feed(chunk);
         },
         end() {
-          parser.feed(decoder.decode());
           // A body that ends without the provider's end marker is a lost connection.
           emit({ type: 'error', error: droppedError() });
         },
@@ -176,7 +174,7 @@ async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Prom
 
   const session: UpstreamSession = {
     attempts,
-    bytesRead: () => bytes,
+    charsRead: () => chars,
     start(onEvent) {
       deliver = onEvent;
       for (const event of buffered.splice(0)) onEvent(event);
@@ -214,13 +212,12 @@ function droppedError(cause?: unknown): StreamError {
 
 function readSome(source: ByteSource, maxBytes: number): Promise<string> {
   return new Promise((resolve) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const finish = (): void => resolve(new TextDecoder().decode(Buffer.concat(chunks)).slice(0, maxBytes));
+    let text = '';
+    const finish = (): void => resolve(text.slice(0, maxBytes));
     source.start({
       data(chunk) {
-        chunks.push(chunk);
-        size += chunk.byteLength;
+        text += chunk;
+        const size = text.length;
         if (size >= maxBytes) {
           source.destroy();
           finish();

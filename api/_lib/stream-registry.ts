@@ -4,8 +4,8 @@ export interface StreamEntry {
   startedAt: number;
   /** Bytes framed but not yet taken by the HTTP layer (for backpressure checks). */
   bufferedBytes: () => number;
-  /** Body bytes read from the upstream so far. */
-  upstreamBytes: () => number;
+  /** Body characters read from the upstream so far. */
+  upstreamChars: () => number;
 }
 
 /**

@@ -37,7 +37,7 @@ describe('backpressure', () => {
     for (let i = 0; i < 40; i++) {
       await sleep(25);
       maxBuffered = Math.max(maxBuffered, entry!.bufferedBytes());
-      samples.push(entry!.upstreamBytes());
+      samples.push(entry!.upstreamChars());
     }
     expect(maxBuffered).toBeLessThanOrEqual(20 * 1024);
     // The upstream read has stopped: no byte taken from it during the second half of the stall.

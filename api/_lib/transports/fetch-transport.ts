@@ -17,6 +17,7 @@ function sourceOf(response: Response): ByteSource {
   let reading = false;
   let handlers: Parameters<ByteSource['start']>[0] | undefined;
   const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
 
   const pump = async (): Promise<void> => {
     if (reading || !reader || !handlers) return;
@@ -27,10 +28,13 @@ function sourceOf(response: Response): ByteSource {
         if (done) return;
         if (ended) {
           done = true;
+          const rest = decoder.decode();
+          if (rest) handlers.data(rest);
           handlers.end();
           return;
         }
-        handlers.data(value);
+        const text = decoder.decode(value, { stream: true });
+        if (text) handlers.data(text);
       }
     } catch (err) {
       if (!done) {

@@ -11,9 +11,13 @@ export interface UpstreamRequestInit {
   body: string;
 }
 
-/** The body of a provider's answer. `start` is called once; callbacks then fire until end, error or destroy. */
+/**
+ * The body of a provider's answer, as UTF-8-decoded text (a character split across
+ * network chunks is held back by the decoder). `start` is called once; callbacks then
+ * fire until end, error or destroy.
+ */
 export interface ByteSource {
-  start(handlers: { data(chunk: Uint8Array): void; end(): void; error(error: unknown): void }): void;
+  start(handlers: { data(chunk: string): void; end(): void; error(error: unknown): void }): void;
   /** Stops delivering chunks until `resume` (the client is behind). */
   pause(): void;
   resume(): void;
