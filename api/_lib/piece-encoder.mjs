@@ -38,8 +38,27 @@ export function createPieceEncoder(tiktoken, pattern) {
   const rankMap = Reflect.get(tiktoken, 'rankMap');
   const ranks = rankMap instanceof Map ? rankMap : undefined;
 
+  // Natural text repeats its pieces (" the", " and", "ing"): a bounded cache of piece →
+  // count skips the byte-pair merge for most of them. Cleared whole when full, which
+  // keeps it simple and its memory bounded (~2 MB).
+  /** @type {Map<string, number>} */
+  const cache = new Map();
+  const CACHE_LIMIT = 20_000;
+
   /** @param {string} piece */
   function countPiece(piece) {
+    const cached = cache.get(piece);
+    if (cached !== undefined) return cached;
+    const count = countUncached(piece);
+    if (piece.length <= 64) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(piece, count);
+    }
+    return count;
+  }
+
+  /** @param {string} piece */
+  function countUncached(piece) {
     if (ranks === undefined) return tiktoken.encode(piece, [], []).length;
     const bytes = utf8.encode(piece);
     if (bytes.length <= 1 || ranks.has(bytes.join(','))) return bytes.length === 0 ? 0 : 1;

@@ -105,7 +105,7 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
     }
     try {
       // execArgv: [] keeps development loaders (tsx) out: the worker is plain JavaScript.
-      worker = new Worker(workerUrl, { execArgv: [] });
+      worker = new Worker(workerUrl, { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     } catch {
       mode = 'in-thread';
       return;
