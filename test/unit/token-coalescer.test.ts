@@ -3,11 +3,12 @@ import { createTokenCoalescer } from '../../api/_lib/token-coalescer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function run(windowMs: number, script: Array<string | number | 'drain'>): Promise<string[]> {
+async function run(windowMs: number, script: Array<string | number | 'drain' | 'tick'>): Promise<string[]> {
   const out: string[] = [];
   const coalescer = createTokenCoalescer(windowMs, (text) => out.push(text));
   for (const step of script) {
-    if (typeof step === 'number') await sleep(step);
+    if (step === 'tick') await Promise.resolve();
+    else if (typeof step === 'number') await sleep(step);
     else if (step === 'drain') coalescer.drain();
     else coalescer.add(step);
   }
@@ -21,8 +22,12 @@ describe('token coalescer', () => {
     expect(await run(200, ['He', 'llo', ' wor', 'ld'])).toEqual(['He', 'llo world']);
   });
 
-  it('flushes at a newline without waiting for the window', async () => {
-    expect(await run(10_000, ['a', 'b', 'c\n', 'd'])).toEqual(['a', 'bc\n', 'd']);
+  it('flushes at a newline without waiting for the window, once the burst is over', async () => {
+    expect(await run(10_000, ['a', 'b', 'c\n', 'tick', 'd'])).toEqual(['a', 'bc\n', 'd']);
+  });
+
+  it('makes one frame of the many lines of one burst', async () => {
+    expect(await run(10_000, ['a', 'b\n', 'c\n', 'd\n', 'tick', 'e'])).toEqual(['a', 'b\nc\nd\n', 'e']);
   });
 
   it('flushes pending text when the window passes with no new delta', async () => {
