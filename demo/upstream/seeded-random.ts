@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mulberry32 } from './mulberry32.js';
 
 /** Hex SHA-256 of a string: the stable key for "the same conversation". */
 export function hashText(text: string): string {
@@ -14,14 +15,7 @@ export function hashText(text: string): string {
  * random(); // same number in [0, 1) on every run
  */
 export function seededRandom(seed: string): () => number {
-  let state = Number.parseInt(hashText(seed).slice(0, 8), 16) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Number.parseInt(hashText(seed).slice(0, 8), 16));
 }
 
 /** Picks one element of a non-empty list with the given generator. */

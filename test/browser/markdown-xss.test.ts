@@ -3,6 +3,7 @@ import { createMarkdownView } from '../../widget/markdown-view.js';
 import { cleanup, lastAnswer, mountChat, painted, shadow } from './support/chat-fixture.js';
 import { afterEach, beforeEach, describe, it } from './support/mocha.js';
 import { unsafeFindings, xssAnswer, xssCorpus } from './support/xss-corpus.js';
+import { mulberry32 } from '../../demo/upstream/mulberry32.js';
 
 declare global {
   interface Window {
@@ -11,16 +12,7 @@ declare global {
 }
 
 /** A small seeded generator, so a failing split can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = mulberry32;
 
 /** `text` cut into pieces of 1 to 12 characters, like tokens off the wire. */
 function randomSplits(text: string, random: () => number): string[] {

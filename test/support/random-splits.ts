@@ -1,14 +1,7 @@
-/** A small seeded generator (mulberry32), so a failing split can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../demo/upstream/mulberry32.js';
+
+/** A small seeded generator, so a failing split can be replayed from its seed. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** Cuts bytes at random points (including inside multi-byte characters), 1..maxPiece long. */
 export function randomSplits(bytes: Uint8Array, random: () => number, maxPiece = 16): Uint8Array[] {
