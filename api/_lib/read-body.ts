@@ -11,6 +11,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
+  // With a declared length the HTTP layer cannot deliver more than it, so the body is
+  // read in one call. Not touching `request.body` matters: on Node adapters (Hono's)
+  // that getter builds a full Web Request and stream, ~9 KB held per open stream.
+  if (Number.isInteger(declared) && declared >= 0) return parse(new Uint8Array(await request.arrayBuffer()));
   if (!request.body) throw new StreamError('bad_request', 'The request has no body.', { status: 400 });
 
   const reader = request.body.getReader();
@@ -26,9 +30,12 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  const text = new TextDecoder().decode(concat(chunks, size));
+  return parse(concat(chunks, size));
+}
+
+function parse(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
   } catch {
     throw new StreamError('invalid_json', 'The request body is not valid JSON.', { status: 400 });
   }
