@@ -27,8 +27,8 @@ export interface AnswerStreamOptions {
   config: StreamConfig;
   /** Aborted by a client disconnect, `DELETE ?id=`, or the stream's deadline. */
   controller: AbortController;
-  /** Exact prompt tokens, counted in the background. */
-  promptTokens: Promise<number>;
+  /** Counts the prompt's tokens exactly; called at most once, when first needed. */
+  promptTokens: () => Promise<number>;
   log: Logger;
   /** Called exactly once, however the stream ends. */
   onEnd: () => void;
@@ -63,11 +63,20 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
   let providerUsage: { promptTokens?: number; completionTokens?: number } = {};
   let finishReason: FinishReason | undefined;
   let firstTokenAt: number | undefined;
-  let lastMetadataAt = 0;
+  let lastMetadataAt = Number.NEGATIVE_INFINITY;
   /** Set by whichever ending comes first; every later ending is ignored. */
   let ending = false;
 
-  void options.promptTokens.then((n) => (promptTokens = n), () => {});
+  let promptCount: Promise<number> | undefined;
+  // Asked for at the first token, not at the request: off the path to the first token,
+  // and never for an answer whose provider reports usage before a metadata event is due.
+  const countPrompt = (): Promise<number> => {
+    if (!promptCount) {
+      promptCount = options.promptTokens();
+      promptCount.then((n) => (promptTokens = n), () => {});
+    }
+    return promptCount;
+  };
 
   // Counting and the JSON check see text per flush, not per delta: the same text in
   // fewer, larger pieces, which costs less per token.
@@ -78,6 +87,7 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
     const now = performance.now();
     if (now - lastMetadataAt >= Math.max(METADATA_INTERVAL_MS, config.coalesceMs)) {
       lastMetadataAt = now;
+      void countPrompt();
       events.push({ type: 'metadata', completionTokens: counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) });
     }
     send(...events);
@@ -140,7 +150,7 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
     const c = providerUsage.completionTokens;
     if (p !== undefined && c !== undefined) return { promptTokens: p, completionTokens: c, totalTokens: p + c, source: 'provider' };
     const [prompt, completion] = await Promise.all([
-      p ?? withTimeout(options.promptTokens, COUNT_WAIT_MS, 0),
+      p ?? withTimeout(countPrompt(), COUNT_WAIT_MS, 0),
       c ?? withTimeout(counter.count(), COUNT_WAIT_MS, counter.estimate()),
     ]);
     return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion, source: 'estimate' };
@@ -169,6 +179,8 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
   // The answer is complete: check JSON if asked, then `done` with usage.
   async function complete(): Promise<void> {
     if (ending) return;
+    // The last text and `done` leave in one write.
+    writer?.cork();
     coalescer.drain();
     const reason = finishReason ?? 'stop';
     const invalid = jsonCheck?.finish(reason === 'length');
@@ -187,6 +199,7 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
     ending = true;
     session?.cancel();
     const disconnected = signal.reason instanceof ClientDisconnected;
+    writer?.cork();
     // Drained even when the client is gone: the text still counts towards usage.
     coalescer.drain();
     const error = signal.aborted && !StreamError.is(thrown) ? reasonOf(signal.reason) : toStreamError(thrown);

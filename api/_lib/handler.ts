@@ -110,18 +110,18 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   // Rejects a prompt that cannot fit, and clamps maxTokens to what is left. The tokenizer
   // is only awaited when the cheap upper bound does not already fit, so a cold start
   // never waits on loading it for an ordinary prompt.
-  async function fitContextWindow(request: NormalizedRequest): Promise<{ promptTokens: Promise<number> }> {
+  async function fitContextWindow(request: NormalizedRequest): Promise<{ promptTokens: () => Promise<number> }> {
     warmTokenizer(request.model.encoding);
-    const exact = countChatTokens(request.messages, request.model.encoding);
-    exact.catch(() => {});
+    const count = (): Promise<number> => countChatTokens(request.messages, request.model.encoding);
     const window = request.model.contextWindow;
-    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return { promptTokens: exact };
-    const prompt = await exact;
+    // The exact count is asked for only when needed (a metadata event, or usage without the provider's).
+    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return { promptTokens: count };
+    const prompt = await count();
     if (prompt >= window) {
       throw new StreamError('context_length_exceeded', `The conversation is ${prompt} tokens long; "${request.model.alias}" reads at most ${window}.`, { status: 400 });
     }
     request.maxTokens = Math.min(request.maxTokens, window - prompt);
-    return { promptTokens: exact };
+    return { promptTokens: () => Promise.resolve(prompt) };
   }
 
   function cancel(request: Request, cors: Headers): Response {

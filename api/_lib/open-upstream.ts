@@ -9,6 +9,8 @@ import type { ByteSource, UpstreamTransport } from './transports/upstream-transp
 
 /** Largest single SSE event accepted from an upstream; bigger means a broken upstream. */
 const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
+/** The abort reason of a session closed on purpose: made once, a stack trace is not free. */
+const CANCELLED = new Error('upstream session cancelled');
 /** How much of an upstream error body is read (for the log). */
 const MAX_ERROR_BODY_BYTES = 4 * 1024;
 
@@ -158,7 +160,7 @@ async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Prom
         },
         end() {
           // A body that ends without the provider's end marker is a lost connection.
-          emit({ type: 'error', error: droppedError() });
+          if (!finished) emit({ type: 'error', error: droppedError() });
         },
         error(err) {
           fail(controller.signal.aborted ? controller.signal.reason : droppedError(err));
@@ -193,7 +195,7 @@ async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Prom
       if (finished) return;
       release();
       source?.destroy();
-      if (!controller.signal.aborted) controller.abort(new Error('upstream cancelled'));
+      if (!controller.signal.aborted) controller.abort(CANCELLED);
     },
   };
   return session;

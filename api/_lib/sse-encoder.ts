@@ -32,6 +32,7 @@ export class SseWriter {
   #lastSent = performance.now();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  #corked: string | undefined;
 
   constructor(streamId: string, controller: ReadableStreamDefaultController<Uint8Array>, heartbeatMs: number, retryMs = 1000) {
     this.#streamId = streamId;
@@ -48,6 +49,11 @@ export class SseWriter {
     this.#enqueue(text);
   }
 
+  /** Holds what is sent until `close`, so the last frames leave in one write. */
+  cork(): void {
+    this.#corked ??= '';
+  }
+
   /** True when the client has not taken what was sent (time to pause the upstream). */
   get behind(): boolean {
     return !this.#closed && (this.#controller.desiredSize ?? 0) <= 0;
@@ -59,6 +65,9 @@ export class SseWriter {
 
   close(): void {
     if (this.#closed) return;
+    const corked = this.#corked;
+    this.#corked = undefined;
+    if (corked) this.#enqueue(corked);
     this.#stop();
     try {
       this.#controller.close();
@@ -79,6 +88,10 @@ export class SseWriter {
 
   #enqueue(text: string): void {
     if (this.#closed) return;
+    if (this.#corked !== undefined) {
+      this.#corked += text;
+      return;
+    }
     try {
       this.#controller.enqueue(encoder.encode(text));
       this.#lastSent = performance.now();
