@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { BuildEnvironmentOptions, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { minifyLitTemplates } from './scripts/minify-lit-templates.js';
+import { minifyLitTemplates } from './widget/build/minify-lit-templates.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startDemoServer } from '../demo/server.js';
+import { startDemoServer } from './server.js';
 import { chromiumArgs, findBrowser } from '../test/support/find-browser.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
