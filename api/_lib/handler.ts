@@ -1,4 +1,3 @@
-import type { StreamEvent } from '../../widget/shared/protocol.js';
 import { ClientDisconnected, createAnswerStream } from './answer-stream.js';
 import type { StreamConfig } from './config.js';
 import { corsHeaders, preflightResponse } from './cors.js';
@@ -140,4 +139,3 @@ function defaultTransport(): UpstreamTransport {
   return typeof process !== 'undefined' && process.versions?.node ? nodeHttpTransport : fetchTransport();
 }
 
-export type { StreamEvent };

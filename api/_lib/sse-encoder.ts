@@ -59,10 +59,6 @@ export class SseWriter {
     return !this.#closed && (this.#controller.desiredSize ?? 0) <= 0;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   close(): void {
     if (this.#closed) return;
     const corked = this.#corked;

@@ -39,8 +39,4 @@ export class StreamRegistry {
   get size(): number {
     return this.#streams.size;
   }
-
-  ids(): string[] {
-    return [...this.#streams.keys()];
-  }
 }
