@@ -11,18 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { parsePartialJson } from 'ai';
 import { parse as partialJsonParse } from 'partial-json';
 import { createPartialJsonParser } from '../../widget/shared/partial-json/index.js';
+import { mulberry32 } from '../../demo/upstream/mulberry32.js';
+import { randomChunks } from '../support/random-splits.js';
 import type { BenchSection } from './bench-section.js';
 
-/** mulberry32: a small seeded generator, so every run parses the same documents. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 const PIECES = ['lorem ', 'ipsum ', 'dolor', ' sit', '\\n', '\\"', '\\\\', '\\u00e9', '\\t', 'naïve ', '日本語', '😀', '\\ud83d\\ude80', ' — '];
 
@@ -52,17 +45,6 @@ export function makeDocument(size: number, seed: number): string {
   return `{"items": [\n${records.join(',\n')}\n]}\n`;
 }
 
-/** Cuts `text` into seeded chunks of 1 to 8 characters, as a model's tokens arrive. */
-export function chunk(text: string, seed: number): string[] {
-  const next = random(seed);
-  const chunks: string[] = [];
-  for (let at = 0; at < text.length; ) {
-    const size = 1 + Math.floor(next() * 8);
-    chunks.push(text.slice(at, at + size));
-    at += size;
-  }
-  return chunks;
-}
 
 interface Timing {
   totalMs: number;
@@ -156,8 +138,8 @@ export default async function partialJsonBench(): Promise<BenchSection> {
   const small = makeDocument(50_000, 1);
   const large = makeDocument(500_000, 2);
   const sizes = [
-    { name: '50 KB', text: small, chunks: chunk(small, 3) },
-    { name: '500 KB', text: large, chunks: chunk(large, 4) },
+    { name: '50 KB', text: small, chunks: randomChunks(small, random(3), 8) },
+    { name: '500 KB', text: large, chunks: randomChunks(large, random(4), 8) },
   ] as const;
   const rows: Array<Array<string | number>> = [];
   const row = (who: string, doc: (typeof sizes)[number], t: Timing) =>

@@ -14,18 +14,11 @@ import vm from 'node:vm';
 import { createPieceEncoder } from '../../api/_lib/piece-encoder.mjs';
 import { createPieceSplitter, createTokenCounter, type TokenCounter } from '../../api/_lib/token-counter.js';
 import { createTokenizer } from '../../api/_lib/tokenizer.js';
+import { mulberry32 } from '../../demo/upstream/mulberry32.js';
+import { randomChunks } from '../support/random-splits.js';
 import type { BenchSection } from './bench-section.js';
 
-/** mulberry32: a small seeded generator, so every run streams the same answer. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 const WORDS = 'the a of to and in is it that for on with as this you are be can by not or from at an your have more will use which one all when there their also how each if do these so what about into time than other then them some would like'.split(' ');
 const EXTRAS = ['streaming', 'token', 'JavaScript', "don't", "it's", 'HTTP/2', 'Server-Sent Events', '1,234', '2026', '42%', '中文', 'naïve', '😀', '👍🏽', 'e.g.', '—'];
@@ -50,17 +43,6 @@ function makeAnswer(tokens: number, seed: number): string {
   return parts.join('');
 }
 
-/** Cuts text into deltas of 1 to 12 code units, as providers send (some split surrogate pairs). */
-function cut(text: string, seed: number): string[] {
-  const next = random(seed);
-  const deltas: string[] = [];
-  for (let from = 0; from < text.length; ) {
-    const size = 1 + Math.floor(next() * 12);
-    deltas.push(text.slice(from, from + size));
-    from += size;
-  }
-  return deltas;
-}
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,7 +101,7 @@ export default async function tokenCountBench(): Promise<BenchSection> {
   const { tiktoken } = load;
   const encoder = createPieceEncoder(tiktoken, load.pattern);
   const answer = makeAnswer(20_000, 7);
-  const deltas = cut(answer, 11);
+  const deltas = randomChunks(answer, random(11), 12);
   const exact = tiktoken.encode(answer, [], []).length;
   const prefixOf = (n: number): string => deltas.slice(0, n).join('');
   const WINDOW = 1_000;
@@ -205,7 +187,7 @@ export default async function tokenCountBench(): Promise<BenchSection> {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const streams = Array.from({ length: 1_000 }, () => tokenizer.createCompletionCounter());
-  for (const delta of cut(answer.slice(0, 2_000), 5)) {
+  for (const delta of randomChunks(answer.slice(0, 2_000), random(5), 12)) {
     for (const stream of streams) stream.push(delta);
     await new Promise((resolve) => setImmediate(resolve));
   }

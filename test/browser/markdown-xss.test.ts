@@ -4,6 +4,7 @@ import { cleanup, lastAnswer, mountChat, painted, shadow } from './support/chat-
 import { afterEach, beforeEach, describe, it } from './support/mocha.js';
 import { unsafeFindings, xssAnswer, xssCorpus } from './support/xss-corpus.js';
 import { mulberry32 } from '../../demo/upstream/mulberry32.js';
+import { randomChunks } from '../support/random-splits.js';
 
 declare global {
   interface Window {
@@ -15,15 +16,7 @@ declare global {
 const seeded = mulberry32;
 
 /** `text` cut into pieces of 1 to 12 characters, like tokens off the wire. */
-function randomSplits(text: string, random: () => number): string[] {
-  const pieces: string[] = [];
-  for (let at = 0; at < text.length; ) {
-    const size = 1 + Math.floor(random() * 12);
-    pieces.push(text.slice(at, at + size));
-    at += size;
-  }
-  return pieces;
-}
+const randomSplits = (text: string, random: () => number): string[] => randomChunks(text, random, 12);
 
 function render(pieces: readonly string[]): HTMLElement {
   const root = document.createElement('div');

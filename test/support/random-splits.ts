@@ -3,6 +3,17 @@ import { mulberry32 } from '../../demo/upstream/mulberry32.js';
 /** A small seeded generator, so a failing split can be replayed from its seed. */
 export const seededRandom: (seed: number) => () => number = mulberry32;
 
+/** Cuts text into pieces of 1..maxPiece UTF-16 units (so some split surrogate pairs), as deltas arrive. */
+export function randomChunks(text: string, random: () => number, maxPiece: number): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    const size = 1 + Math.floor(random() * maxPiece);
+    pieces.push(text.slice(at, at + size));
+    at += size;
+  }
+  return pieces;
+}
+
 /** Cuts bytes at random points (including inside multi-byte characters), 1..maxPiece long. */
 export function randomSplits(bytes: Uint8Array, random: () => number, maxPiece = 16): Uint8Array[] {
   const pieces: Uint8Array[] = [];
