@@ -43,6 +43,18 @@ export const LONG_TAIL_UNITS = 256;
 
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 
+const regexes = new Map<string, RegExp>();
+/**
+ * One compiled regex per pattern for every splitter: a scan runs synchronously from
+ * `lastIndex = 0` to the end, so splitters can share it, and a live stream then holds
+ * no regex of its own (the compiled o200k pattern is several kilobytes).
+ */
+function sharedRegex(pattern: string): RegExp {
+  let regex = regexes.get(pattern);
+  if (regex === undefined) regexes.set(pattern, (regex = new RegExp(pattern, 'gu')));
+  return regex;
+}
+
 /**
  * Creates a splitter for one pre-tokenizer pattern.
  *
@@ -51,7 +63,7 @@ const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xd
  * text before it must not be judged final yet. `tail()` still includes it.
  */
 export function createPieceSplitter(pattern: string): PieceSplitter {
-  const regex = new RegExp(pattern, 'gu');
+  const regex = sharedRegex(pattern);
   let tail = '';
   let held = '';
   let lengthAtLastScan = 0;

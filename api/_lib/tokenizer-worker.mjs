@@ -7,9 +7,11 @@
 //
 // Messages in:  { type: 'load', encoding }
 //               { type: 'count', id, encoding, items: string[][] }
+//               { type: 'batch', requests: Array<{ id, encoding, items }> }
 // Messages out: { type: 'loaded', encoding, ms }
 //               { type: 'counts', id, counts: number[] }   (one sum per item)
 //               { type: 'failed', id?, encoding, message }
+//               { type: 'batch', replies: Array<counts | failed> }   (answers a batch, in order)
 import { parentPort } from 'node:worker_threads';
 import { loadPieceEncoder } from './piece-encoder.mjs';
 
@@ -34,20 +36,31 @@ function encoderFor(encoding) {
   return encoder;
 }
 
-/** @param {{ type: string, id?: number, encoding: 'o200k_base' | 'cl100k_base', items?: string[][] }} message */
+/**
+ * @typedef {{ id: number, encoding: 'o200k_base' | 'cl100k_base', items?: string[][] }} CountRequest
+ * @param {CountRequest} request
+ */
+async function count(request) {
+  try {
+    const encoder = await encoderFor(request.encoding);
+    const counts = (request.items ?? []).map((texts) => texts.reduce((sum, text) => sum + encoder.countText(text), 0));
+    return { type: 'counts', id: request.id, counts };
+  } catch (error) {
+    return { type: 'failed', id: request.id, encoding: request.encoding, message: String(error) };
+  }
+}
+
+/** @param {{ type: string, encoding: 'o200k_base' | 'cl100k_base', requests?: CountRequest[] } & CountRequest} message */
 async function handle(message) {
   if (message.type === 'load') {
     await encoderFor(message.encoding).catch(() => {});
     return;
   }
-  if (message.type !== 'count') return;
-  try {
-    const encoder = await encoderFor(message.encoding);
-    const counts = (message.items ?? []).map((texts) => texts.reduce((sum, text) => sum + encoder.countText(text), 0));
-    port.postMessage({ type: 'counts', id: message.id, counts });
-  } catch (error) {
-    port.postMessage({ type: 'failed', id: message.id, encoding: message.encoding, message: String(error) });
-  }
+  if (message.type === 'count') port.postMessage(await count(message));
+  if (message.type !== 'batch') return;
+  const replies = [];
+  for (const request of message.requests ?? []) replies.push(await count(request));
+  port.postMessage({ type: 'batch', replies });
 }
 
 // One message at a time, so that answers come back in the order requests were made:

@@ -98,6 +98,16 @@ describe('tokenizer in a worker thread', () => {
       expect(await tokenizer.countChatTokens(messages)).toBe(content + 3 * messages.length + 3);
     });
 
+    it('answers many chats asked for in the same turn (one message to the worker) each with its own exact count', async () => {
+      const chats = Array.from({ length: 200 }, (_, i) => [{ role: 'user', content: `${LONG_ANSWER.slice(i * 37, i * 37 + i * 11)} #${i}` }]);
+      const counts = await Promise.all(chats.map((messages) => tokenizer.countChatTokens(messages)));
+      counts.forEach((count, i) => {
+        const message = chats[i]?.[0];
+        expect(count).toBe(reference.encode('user', [], []).length + reference.encode(message?.content ?? '', [], []).length + 3 + 3);
+      });
+      expect(tokenizer.stats().inFlight).toBe(0);
+    });
+
     it('bounds every chat from above without a tokenizer', () => {
       const role = fc.constantFrom('system', 'user', 'assistant');
       fc.assert(
