@@ -1,6 +1,6 @@
 import { ClientDisconnected, createAnswerStream } from './answer-stream.js';
 import type { StreamConfig } from './config.js';
-import { corsHeaders, preflightResponse } from './cors.js';
+import { corsHeaders, preflightResponse, type HeaderRecord } from './cors.js';
 import { createLogger, type Logger } from './log.js';
 import { openaiAdapter } from './providers/openai.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
@@ -45,7 +45,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
 
   const handler = async (request: Request): Promise<Response> => {
-    let cors = new Headers();
+    let cors: HeaderRecord = {};
     try {
       cors = corsHeaders(request, config.allowedOrigins);
       switch (request.method) {
@@ -61,13 +61,11 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     } catch (thrown) {
       const error = toStreamError(thrown);
       log('rejected', { status: error.status, code: error.code, detail: error.detail ?? error.message, method: request.method });
-      const headers = new Headers(cors);
-      if (error.status === 405) headers.set('allow', 'POST, DELETE, OPTIONS');
-      return errorResponse(error, headers);
+      return errorResponse(error, error.status === 405 ? { ...cors, allow: 'POST, DELETE, OPTIONS' } : cors);
     }
   };
 
-  async function create(request: Request, cors: Headers): Promise<Response> {
+  async function create(request: Request, cors: HeaderRecord): Promise<Response> {
     if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
     const body = await readJsonBody(request, config.limits.maxBodyBytes);
     const normalized = normalizeRequest(body, config);
@@ -123,7 +121,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     return { promptTokens: () => Promise.resolve(prompt) };
   }
 
-  function cancel(request: Request, cors: Headers): Response {
+  function cancel(request: Request, cors: HeaderRecord): Response {
     const id = new URL(request.url).searchParams.get('id');
     if (!id) throw new StreamError('bad_request', 'Name the stream to cancel with ?id=.', { status: 400 });
     const found = registry.cancel(id, new StreamError('cancelled', 'The answer was cancelled.', { status: 499 }));

@@ -1,14 +1,19 @@
 import type { StreamEvent } from '../../widget/shared/protocol.js';
 
-/** Response headers of every event stream. */
-export function sseHeaders(streamId: string, extra?: Headers): Headers {
-  const headers = new Headers(extra);
-  headers.set('content-type', 'text/event-stream; charset=utf-8');
-  // no-transform keeps compression middleware and proxies from buffering the stream.
-  headers.set('cache-control', 'no-cache, no-transform');
-  headers.set('x-accel-buffering', 'no');
-  headers.set('x-stream-id', streamId);
-  return headers;
+/**
+ * Response headers of every event stream. A plain record, not `Headers`: Node adapters
+ * (Hono's among them) write a record straight to the response, where `Headers` costs a
+ * map and a conversion per request.
+ */
+export function sseHeaders(streamId: string, extra?: Record<string, string>): Record<string, string> {
+  return {
+    ...extra,
+    'content-type': 'text/event-stream; charset=utf-8',
+    // no-transform keeps compression middleware and proxies from buffering the stream.
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    'x-stream-id': streamId,
+  };
 }
 
 /** One SSE frame. JSON.stringify escapes CR and LF, so `data` is always one line. */
