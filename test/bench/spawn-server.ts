@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage, ProcessStats, ServerRole } from './server-process.js';
+import { transpiledServerEntry } from './transpile.js';
 
 /** The parent's handle on one server running in its own process. */
 export interface BenchProcess {
@@ -17,18 +17,20 @@ export interface BenchProcess {
   close(): Promise<void>;
 }
 
-const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * Forks `server-process.ts` for `role` and waits until it listens. `BENCH_CPU_PROF=DIR`
- * in the environment makes every child write a V8 CPU profile there when it exits,
- * which is how a missed budget gets profiled.
+ * Forks `server-process.ts` (emitted as plain JavaScript, see transpile.ts) for `role`
+ * and waits until it listens. For profiling a missed budget: `BENCH_CPU_PROF=DIR` makes
+ * every child write a V8 CPU profile there when it exits (sampled every 100 µs), and
+ * `BENCH_NODE_ARGS="--trace-gc …"` passes extra flags to every child.
  */
 export async function spawnServer(role: ServerRole, upstreamUrl?: string): Promise<BenchProcess> {
   const profileDir = process.env['BENCH_CPU_PROF'];
+  // Plain JavaScript, as deployed (see transpile.ts).
+  const entry = await transpiledServerEntry();
   const child = fork(entry, upstreamUrl ? [role, upstreamUrl] : [role], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-interval', '100', `--cpu-prof-dir=${profileDir}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,48 @@
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+/** Inside node_modules, so that the emitted files resolve their packages from the project's. */
+const outRoot = join(root, 'node_modules', '.cache', 'ai-stream-chat-bench');
+/** What a bench server process imports: the server, the upstream, the bench's own servers. */
+const TREES = ['api', 'widget/shared', 'demo/upstream', 'test/bench'];
+
+let done: Promise<string> | undefined;
+
+/**
+ * Emits every TypeScript file the bench's server processes import as plain JavaScript,
+ * one file at a time as Vercel's Node builder does (`ts.transpileModule`), into a cache
+ * folder, and returns the path of the emitted `server-process.js`.
+ *
+ * The servers are measured as they run deployed, not under the development loader: tsx
+ * transpiles with esbuild's `keepNames`, which wraps every function created at run time
+ * in a `defineProperty` call (`__name`), and a stream function creates dozens of
+ * closures per request. The same emitted code serves every server in the comparison.
+ */
+export function transpiledServerEntry(): Promise<string> {
+  done ??= emit();
+  return done;
+}
+
+async function emit(): Promise<string> {
+  await rm(outRoot, { recursive: true, force: true });
+  for (const tree of TREES) {
+    for (const file of await listFiles(join(root, tree))) {
+      const target = join(outRoot, relative(root, file));
+      await mkdir(dirname(target), { recursive: true });
+      if (file.endsWith('.mjs') || file.endsWith('.js')) await copyFile(file, target);
+      else if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+        const { code } = await transform(await readFile(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcefile: file });
+        await writeFile(target.replace(/\.ts$/, '.js'), code);
+      }
+    }
+  }
+  return join(outRoot, 'test', 'bench', 'server-process.js');
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
