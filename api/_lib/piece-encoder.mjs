@@ -1,42 +1,37 @@
-// Plain JavaScript on purpose: the tokenizer worker (`tokenizer-worker.mjs`) imports this
-// file, and a worker script must run as is under plain Node (on Vercel, after the
-// TypeScript build) as well as under tsx and vitest. Types live in `piece-encoder.d.mts`.
-import { Tiktoken } from 'js-tiktoken/lite';
+// Plain JavaScript on purpose: the tokenizer's fallback path imports this file under
+// plain Node (on Vercel, after the TypeScript build) as well as under tsx and vitest.
+// Types live in `piece-encoder.d.mts`.
+import { RankTable, loadRankTable } from './rank-table.mjs';
 
 /**
- * Loads an encoding's ranks and builds its piece encoder. Costs about half a second
- * and 130 MiB for o200k_base, blocking the thread that calls it: call it in the
- * tokenizer worker, or in-thread only as the fallback.
+ * Loads an encoding's ranks and builds its rank table and encoder on this thread
+ * (about 0.2 s for o200k_base, blocking): the fallback when the tokenizer worker cannot
+ * run. Normally the worker builds the table and the main thread only wraps it.
  *
  * @param {'o200k_base' | 'cl100k_base'} encoding
  * @returns {Promise<import('./piece-encoder.d.mts').PieceEncoder>}
  */
 export async function loadPieceEncoder(encoding) {
-  // Static specifiers, so that bundlers and Vercel's file tracing see both files.
-  const ranks =
-    encoding === 'cl100k_base'
-      ? (await import('js-tiktoken/ranks/cl100k_base')).default
-      : (await import('js-tiktoken/ranks/o200k_base')).default;
-  return createPieceEncoder(new Tiktoken(ranks), ranks.pat_str);
+  const { buffer, pattern } = await loadRankTable(encoding);
+  return createPieceEncoder(new RankTable(buffer), pattern);
 }
 
 /**
  * Counts tokens exactly as `tiktoken.encode(text, [], []).length` does, with the same
- * ranks, but merges long pieces with a heap: js-tiktoken's merge loop is quadratic in
- * the piece's length (a 10 KB run of letters takes seconds), which would let one
- * pathological prompt stall the tokenizer.
+ * ranks, but looks pairs up in the shared rank table without building strings, and
+ * merges long pieces with a heap: js-tiktoken's merge loop is quadratic in the piece's
+ * length (a 10 KB run of letters takes seconds), which would let one pathological
+ * prompt stall the thread that counts.
  *
- * @param {Tiktoken} tiktoken
+ * @param {RankTable} table
  * @param {string} pattern the encoding's pre-tokenizer regex (`pat_str`)
  * @returns {import('./piece-encoder.d.mts').PieceEncoder}
  */
-export function createPieceEncoder(tiktoken, pattern) {
+export function createPieceEncoder(table, pattern) {
   const regex = new RegExp(pattern, 'gu');
   const utf8 = new TextEncoder();
-  // `rankMap` is internal to js-tiktoken (keys are the bytes joined by commas); if a
-  // later version drops it, fall back to the public, slower encode.
-  const rankMap = Reflect.get(tiktoken, 'rankMap');
-  const ranks = rankMap instanceof Map ? rankMap : undefined;
+  /** Reused for every piece: counting is synchronous, one piece at a time. */
+  let scratch = new Uint8Array(256);
 
   // Natural text repeats its pieces (" the", " and", "ing"): a bounded cache of piece →
   // count skips the byte-pair merge for most of them. Cleared whole when full, which
@@ -59,10 +54,11 @@ export function createPieceEncoder(tiktoken, pattern) {
 
   /** @param {string} piece */
   function countUncached(piece) {
-    if (ranks === undefined) return tiktoken.encode(piece, [], []).length;
-    const bytes = utf8.encode(piece);
-    if (bytes.length <= 1 || ranks.has(bytes.join(','))) return bytes.length === 0 ? 0 : 1;
-    return mergedPartCount(bytes, ranks);
+    // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
+    if (scratch.length < piece.length * 3) scratch = new Uint8Array(piece.length * 3);
+    const n = utf8.encodeInto(piece, scratch).written;
+    if (n <= 1 || table.rank(scratch, 0, n) >= 0) return n === 0 ? 0 : 1;
+    return mergedPartCount(scratch, n, table);
   }
 
   /** @param {string} text */
@@ -91,11 +87,11 @@ const POSITION_SPAN = 2 ** 32;
  * rank and, among equals, the leftmost pair. Stale entries are recognised on pop by
  * recomputing the pair's rank.
  *
- * @param {Uint8Array} bytes
- * @param {Map<string, number>} ranks
+ * @param {Uint8Array} bytes the piece's UTF-8 in `bytes[0..n)`
+ * @param {number} n
+ * @param {RankTable} table
  */
-function mergedPartCount(bytes, ranks) {
-  const n = bytes.length;
+function mergedPartCount(bytes, n, table) {
   const next = new Int32Array(n);
   const prev = new Int32Array(n);
   const alive = new Uint8Array(n).fill(1);
@@ -107,7 +103,7 @@ function mergedPartCount(bytes, ranks) {
   const pairRank = (i) => {
     const j = next[i] ?? n;
     if (j >= n) return -1;
-    return ranks.get(bytes.subarray(i, next[j] ?? n).join(',')) ?? -1;
+    return table.rank(bytes, i, next[j] ?? n);
   };
   const heap = new MinHeap();
   for (let i = 0; i < n - 1; i++) {

@@ -1,31 +1,36 @@
 import { Worker } from 'node:worker_threads';
 import type { EncodingName } from './encoding-patterns.js';
-import type { PieceEncoder } from './piece-encoder.mjs';
+import { createPieceEncoder, loadPieceEncoder, type PieceEncoder } from './piece-encoder.mjs';
+import { RankTable } from './rank-table.mjs';
 
 /**
- * Where tokens get counted: a worker thread that owns the tokenizer, so that loading it
- * (half a second of CPU for o200k_base) never blocks the event loop. If the worker
- * cannot start or dies, the service falls back to loading the tokenizer in this thread,
- * which blocks it once while the ranks load.
+ * Where the tokenizer comes from: a worker thread builds each encoding's rank table
+ * (rank-table.mjs) in shared memory, so that loading (a 2 MB module and 200,000 ranks
+ * for o200k_base) never blocks the event loop; this thread then counts against it
+ * synchronously, with no message per count. If the worker cannot start or fails, the
+ * table is built on this thread instead, which blocks it once, for about 0.2 s.
  */
 export interface TokenCountService {
-  /**
-   * Sums the tokens of each item's texts, loading the encoding first if needed.
-   * Requests are answered in the order they were made.
-   */
+  /** The encoder, once loaded; undefined while it loads (and the first call starts loading). Never blocks. */
+  encoder(encoding: EncodingName): PieceEncoder | undefined;
+  /** Waits for the encoder; rejects only if it cannot be loaded at all. */
+  ready(encoding: EncodingName): Promise<PieceEncoder>;
+  /** True when loading failed for good: counts are estimates from then on. */
+  failed(encoding: EncodingName): boolean;
+  /** Sums the tokens of each item's texts, loading the encoding first if needed. */
   count(encoding: EncodingName, items: string[][]): Promise<number[]>;
   /** Starts loading an encoding; never blocks. */
   warm(encoding: EncodingName): void;
   isReady(encoding: EncodingName): boolean;
   stats(): TokenCountServiceStats;
-  /** Stops the worker; requests still waiting, and any made later, are rejected. */
+  /** Stops loading; requests still waiting, and any made later, are rejected. */
   close(): Promise<void>;
 }
 
 /** What the service is doing, for tests and diagnostics. */
 export interface TokenCountServiceStats {
   mode: 'idle' | 'worker' | 'in-thread';
-  /** Requests sent and not yet answered. */
+  /** Counts waiting for an encoding to load. */
   inFlight: number;
   /** Times an encoding was loaded on this thread (0 while the worker works). */
   inThreadLoads: number;
@@ -34,177 +39,121 @@ export interface TokenCountServiceStats {
 /** Options of {@link createTokenCountService}. */
 export interface TokenCountServiceOptions {
   /**
-   * The worker script, or `false` to count in this thread.
+   * The worker script, or `false` to load on this thread.
    * @default new URL('./tokenizer-worker.mjs', import.meta.url)
    */
   workerUrl?: URL | false;
 }
 
-interface Pending {
-  encoding: EncodingName;
-  items: string[][];
-  resolve: (counts: number[]) => void;
-  reject: (error: Error) => void;
+/** One encoding being loaded, or loaded. */
+class Loading {
+  encoder: PieceEncoder | undefined;
+  failed = false;
+  /** The loader thread while it runs: referenced only while someone waits for it. */
+  worker: Worker | undefined;
+  readonly promise: Promise<PieceEncoder>;
+
+  constructor(start: (loading: Loading) => Promise<PieceEncoder>) {
+    this.promise = start(this);
+    this.promise.then(
+      (encoder) => (this.encoder = encoder),
+      () => (this.failed = true),
+    );
+  }
 }
 
-type CountReply = { type: 'counts'; id: number; counts: number[] } | { type: 'failed'; id?: number; encoding: EncodingName; message: string };
-type WorkerReply = { type: 'loaded'; encoding: EncodingName } | CountReply | { type: 'batch'; replies: CountReply[] };
+type LoaderMessage = { type: 'table'; buffer: SharedArrayBuffer; pattern: string } | { type: 'failed'; message: string };
 
-const isReply = (value: unknown): value is WorkerReply =>
-  typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string';
+const isLoaderMessage = (value: unknown): value is LoaderMessage =>
+  typeof value === 'object' && value !== null && 'type' in value && (value.type === 'table' || value.type === 'failed');
 
 /** Creates a count service; nothing starts until the first request or `warm`. */
 export function createTokenCountService(options: TokenCountServiceOptions = {}): TokenCountService {
   const workerUrl = options.workerUrl ?? new URL('./tokenizer-worker.mjs', import.meta.url);
+  const loads = new Map<EncodingName, Loading>();
   let mode: TokenCountServiceStats['mode'] = 'idle';
-  let worker: Worker | undefined;
   let closing = false;
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
-  const ready = new Set<EncodingName>();
-  /** Encodings the worker was asked to load, so that `warm` posts once per encoding. */
-  const warming = new Set<EncodingName>();
-  const local = createInThreadCounter(ready);
+  let waiting = 0;
+  let inThreadLoads = 0;
 
-  /** Count requests made during this turn of the event loop, posted together. */
-  let outbox: Array<{ id: number; encoding: EncodingName; items: string[][] }> = [];
-  const post = (): void => {
-    const requests = outbox;
-    outbox = [];
-    if (requests.length > 0) worker?.postMessage({ type: 'batch', requests });
-  };
-
-  const onReply = (reply: unknown): void => {
-    if (!isReply(reply)) return;
-    if (reply.type === 'loaded') {
-      ready.add(reply.encoding);
-      return;
-    }
-    if (reply.type === 'batch') {
-      for (const one of reply.replies) onReply(one);
-      return;
-    }
-    if (reply.id === undefined) return;
-    const request = pending.get(reply.id);
-    if (request === undefined) return;
-    pending.delete(reply.id);
-    if (pending.size === 0) worker?.unref();
-    if (reply.type === 'counts') request.resolve(reply.counts);
-    else request.reject(new Error(`Token counting failed: ${reply.message}`));
-  };
-
-  // Hands everything still waiting on the worker to this thread, oldest first, so the
-  // order of answers is kept.
-  const fallBack = (): void => {
-    if (closing || mode === 'in-thread') return;
+  const inThread = (encoding: EncodingName): Promise<PieceEncoder> => {
     mode = 'in-thread';
-    const stuck = [...pending.entries()].sort(([a], [b]) => a - b);
-    pending.clear();
-    ready.clear();
-    warming.clear();
-    void worker?.terminate();
-    worker = undefined;
-    for (const [, request] of stuck) local.count(request.encoding, request.items).then(request.resolve, request.reject);
+    inThreadLoads += 1;
+    // A macrotask first, so the request that asked gets its response started before
+    // the build blocks this thread.
+    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => loadPieceEncoder(encoding));
   };
 
-  const start = (): void => {
-    if (mode !== 'idle') return;
-    if (workerUrl === false) {
-      mode = 'in-thread';
-      return;
-    }
-    try {
+  const viaWorker = (url: URL, loading: Loading, encoding: EncodingName): Promise<PieceEncoder> =>
+    new Promise<PieceEncoder>((resolve, reject) => {
       // execArgv: [] keeps development loaders (tsx) out: the worker is plain JavaScript.
-      worker = new Worker(workerUrl, { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    } catch {
-      mode = 'in-thread';
-      return;
+      const worker = new Worker(url, { execArgv: [], workerData: { encoding } });
+      loading.worker = worker;
+      mode = 'worker';
+      // Only a caller that awaits a count keeps the process alive for the load (ready()).
+      worker.unref();
+      worker.once('message', (message: unknown) => {
+        if (!isLoaderMessage(message)) reject(new Error('The tokenizer worker sent something unexpected.'));
+        else if (message.type === 'failed') reject(new Error(`Token counting failed: ${message.message}`));
+        else resolve(createPieceEncoder(new RankTable(message.buffer), message.pattern));
+      });
+      worker.once('error', reject);
+      // After 'message' this is the worker ending as planned, and the promise is settled.
+      worker.once('exit', (code) => reject(new Error(`The tokenizer worker exited (${code}) before its table was ready.`)));
+    }).finally(() => {
+      loading.worker = undefined;
+    });
+
+  const load = (encoding: EncodingName): Loading => {
+    let loading = loads.get(encoding);
+    if (!loading) {
+      loading = new Loading((state) =>
+        workerUrl === false
+          ? inThread(encoding)
+          : viaWorker(workerUrl, state, encoding).catch(() => (closing ? Promise.reject(closedError()) : inThread(encoding))),
+      );
+      loads.set(encoding, loading);
     }
-    mode = 'worker';
-    worker.on('message', onReply);
-    worker.on('error', fallBack);
-    worker.on('exit', fallBack);
-    // After the listeners, which would take a reference again: an idle tokenizer must
-    // not keep the process (or a test run) alive.
-    worker.unref();
+    return loading;
+  };
+
+  const ready = (encoding: EncodingName): Promise<PieceEncoder> => {
+    if (closing) return Promise.reject(closedError());
+    const loading = load(encoding);
+    if (loading.encoder) return Promise.resolve(loading.encoder);
+    waiting += 1;
+    loading.worker?.ref();
+    return loading.promise.then(
+      (encoder) => {
+        waiting -= 1;
+        if (closing) throw closedError();
+        return encoder;
+      },
+      (error: unknown) => {
+        waiting -= 1;
+        throw closing ? closedError() : error;
+      },
+    );
   };
 
   return {
-    count(encoding, items) {
-      if (closing) return Promise.reject(new Error('The token count service was closed.'));
-      start();
-      if (worker === undefined) return local.count(encoding, items);
-      const id = nextId++;
-      const sent = worker;
-      // Referenced while answers are awaited, so that a script awaiting a count does
-      // not exit under it; unreferenced when idle.
-      if (pending.size === 0) sent.ref();
-      return new Promise((resolve, reject) => {
-        pending.set(id, { encoding, items, resolve, reject });
-        // One message per turn of the event loop for every stream that asked: a message
-        // costs tens of microseconds each way, a count of a prompt far less.
-        if (outbox.push({ id, encoding, items }) === 1) setImmediate(post);
-      });
+    encoder: (encoding) => (closing ? undefined : load(encoding).encoder),
+    ready,
+    failed: (encoding) => loads.get(encoding)?.failed === true,
+    async count(encoding, items) {
+      const encoder = await ready(encoding);
+      return items.map((texts) => texts.reduce((sum, text) => sum + encoder.countText(text), 0));
     },
     warm(encoding) {
-      if (closing) return;
-      start();
-      if (worker === undefined) local.warm(encoding);
-      else if (!warming.has(encoding)) {
-        warming.add(encoding);
-        worker.postMessage({ type: 'load', encoding });
-      }
+      if (!closing) load(encoding);
     },
-    isReady: (encoding) => ready.has(encoding),
-    stats: () => ({ mode, inFlight: pending.size + local.inFlight(), inThreadLoads: local.loads() }),
+    isReady: (encoding) => loads.get(encoding)?.encoder !== undefined,
+    stats: () => ({ mode, inFlight: waiting, inThreadLoads }),
     async close() {
       closing = true;
-      const stopping = worker?.terminate();
-      worker = undefined;
-      for (const request of pending.values()) request.reject(new Error('The token count service was closed.'));
-      pending.clear();
-      await stopping;
+      await Promise.all([...loads.values()].map((loading) => loading.worker?.terminate()));
     },
   };
 }
 
-/** The fallback: the tokenizer on this thread, requests answered strictly in order. */
-function createInThreadCounter(ready: Set<EncodingName>) {
-  const encoders = new Map<EncodingName, Promise<PieceEncoder>>();
-  let queue: Promise<unknown> = Promise.resolve();
-  let waiting = 0;
-  let loads = 0;
-
-  const encoderFor = (encoding: EncodingName): Promise<PieceEncoder> => {
-    let encoder = encoders.get(encoding);
-    if (encoder === undefined) {
-      loads += 1;
-      // A macrotask first, so the request that asked for the tokenizer gets its
-      // response started before the loading blocks this thread.
-      encoder = new Promise<void>((resolve) => setTimeout(resolve, 0))
-        .then(() => import('./piece-encoder.mjs'))
-        .then(({ loadPieceEncoder }) => loadPieceEncoder(encoding));
-      encoders.set(encoding, encoder);
-      encoder.then(() => ready.add(encoding), () => encoders.delete(encoding));
-    }
-    return encoder;
-  };
-
-  return {
-    warm(encoding: EncodingName): void {
-      encoderFor(encoding).catch(() => {});
-    },
-    count(encoding: EncodingName, items: string[][]): Promise<number[]> {
-      waiting += 1;
-      const answer = queue.then(async () => {
-        const encoder = await encoderFor(encoding);
-        return items.map((texts) => texts.reduce((sum, text) => sum + encoder.countText(text), 0));
-      });
-      const settled = answer.finally(() => (waiting -= 1));
-      queue = settled.catch(() => {});
-      return settled;
-    },
-    inFlight: () => waiting,
-    loads: () => loads,
-  };
-}
+const closedError = (): Error => new Error('The token count service was closed.');

@@ -11,7 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createPieceEncoder } from '../../api/_lib/piece-encoder.mjs';
+import { loadPieceEncoder, type PieceEncoder } from '../../api/_lib/piece-encoder.mjs';
 import { createPieceSplitter, createTokenCounter, type TokenCounter } from '../../api/_lib/token-counter.js';
 import { createTokenizer } from '../../api/_lib/tokenizer.js';
 import { mulberry32 } from '../../demo/upstream/mulberry32.js';
@@ -45,10 +45,29 @@ function makeAnswer(tokens: number, seed: number): string {
 
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+/** o200k_base's table: 524,288 slots, 199,998 offsets and ranks, 1.4 MB of keys (rank-table.mjs). */
+const RANK_TABLE_MIB = 5_094_826 / 2 ** 20;
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Loads the tokenizer in the worker and in this thread; returns the main thread's worst block for each. */
-async function measureLoading(): Promise<{ idleBlockMs: number; workerMs: number; workerBlockMs: number; inThreadMs: number; inThreadBlockMs: number; rssMiB: number; tiktoken: Tiktoken; pattern: string }> {
+interface Loading {
+  idleBlockMs: number;
+  workerMs: number;
+  workerBlockMs: number;
+  inThreadMs: number;
+  inThreadBlockMs: number;
+  tableMiB: number;
+  tiktokenMs: number;
+  tiktokenMiB: number;
+  encoder: PieceEncoder;
+  tiktoken: Tiktoken;
+  pattern: string;
+}
+
+/**
+ * Loads the tokenizer through the worker and in this thread, returning the main
+ * thread's worst block for each, then js-tiktoken's own loader (the reference counts).
+ */
+async function measureLoading(): Promise<Loading> {
   // The baseline: the worst delay of an idle event loop over a comparable time.
   let delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
@@ -70,17 +89,26 @@ async function measureLoading(): Promise<{ idleBlockMs: number; workerMs: number
   probe.dispose();
   await tokenizer.close();
 
-  const rssBefore = process.memoryUsage().rss;
+  // The fallback: the same table built on this thread.
+  let rssBefore = process.memoryUsage().rss;
   delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   await settle(20);
   started = performance.now();
-  const { default: o200k } = await import('js-tiktoken/ranks/o200k_base');
-  const tiktoken = new Tiktoken(o200k);
+  const encoder = await loadPieceEncoder('o200k_base');
   const inThreadMs = performance.now() - started;
   await settle(50);
   delay.disable();
-  return { idleBlockMs, workerMs, workerBlockMs, inThreadMs, inThreadBlockMs: delay.max / 1e6, rssMiB: (process.memoryUsage().rss - rssBefore) / 2 ** 20, tiktoken, pattern: o200k.pat_str };
+  const inThreadBlockMs = delay.max / 1e6;
+  const tableMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+
+  rssBefore = process.memoryUsage().rss;
+  started = performance.now();
+  const { default: o200k } = await import('js-tiktoken/ranks/o200k_base');
+  const tiktoken = new Tiktoken(o200k);
+  const tiktokenMs = performance.now() - started;
+  const tiktokenMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  return { idleBlockMs, workerMs, workerBlockMs, inThreadMs, inThreadBlockMs, tableMiB, tiktokenMs, tiktokenMiB, encoder, tiktoken, pattern: o200k.pat_str };
 }
 
 /** Mean µs per delta over `deltas[from, to)`, for a step that sees the text so far. */
@@ -98,8 +126,7 @@ function timeWindow(deltas: string[], from: number, to: number, step: (delta: st
 /** Runs the benchmark and returns its section of docs/benchmarks.md. */
 export default async function tokenCountBench(): Promise<BenchSection> {
   const load = await measureLoading();
-  const { tiktoken } = load;
-  const encoder = createPieceEncoder(tiktoken, load.pattern);
+  const { tiktoken, encoder } = load;
   const answer = makeAnswer(20_000, 7);
   const deltas = randomChunks(answer, random(11), 12);
   const exact = tiktoken.encode(answer, [], []).length;
@@ -132,7 +159,8 @@ export default async function tokenCountBench(): Promise<BenchSection> {
   const naiveStart = timeWindow(deltas, 0, 100, naive, '');
   const naiveEnd = timeWindow(deltas, end - 100, end, naive, prefixOf(end - 100));
 
-  // The API the handler uses: push + estimate on the main thread, counting in the worker.
+  // The API the handler uses: push + estimate, counting on the main thread against the
+  // rank table the worker built.
   const tokenizer = createTokenizer();
   const warm = tokenizer.createCompletionCounter();
   for (const delta of deltas.slice(0, 3_000)) {
@@ -206,20 +234,22 @@ export default async function tokenCountBench(): Promise<BenchSection> {
       `cut into ${deltas.length} seeded deltas of 1 to 12 code units. Incremental = createTokenCounter: push, then an exact count(), after ` +
       'every delta (median of three passes after a warm-up); naive = js-tiktoken encode() of all the text so far after every delta. µs per delta are means over the first and the ' +
       `last ${WINDOW} deltas (naive: 100, as each costs milliseconds at the end). "API" is what the handler calls on the main thread ` +
-      '(createCompletionCounter: push + estimate(), counting batched to the worker every 25 ms). Loading: time until a first count ' +
+      '(createCompletionCounter: push + estimate(), counted on the main thread against the rank table the worker built). Loading: time until a first count ' +
       'is answered, and the worst event-loop delay of the main thread meanwhile (monitorEventLoopDelay, 5 ms resolution), against ' +
-      'an idle event loop measured the same way (the worker competes for the two cores, so some delay is scheduling). ' +
+      'an idle event loop measured the same way (the worker competes for the two cores, so some delay is scheduling); "in this thread" is the ' +
+      'fallback building the same table on the main thread; js-tiktoken\'s own loader (its maps) is shown for scale. ' +
       'Per-stream state: heap growth with 1000 live counters 2 KB into their answers (deltas round-robin, event loop turning), once ' +
       'the worker has answered, after GC.',
     columns: ['measure', 'start of answer', 'end of answer', 'end ÷ start', 'notes'],
     rows: [
       ['incremental counter, µs/delta (push + exact count)', fmt(incStart, 2), fmt(incEnd, 2), fmt(flat, 2), incCorrect ? `final count ${exact}, equals encode()` : 'WRONG final count'],
       ['naive re-encode, µs/delta', fmt(naiveStart, 1), fmt(naiveEnd, 1), fmt(naiveEnd / naiveStart, 1), `${fmt(naiveEnd / incEnd, 0)}× the incremental cost at the end`],
-      ['API on the main thread, µs/delta (push + estimate)', fmt(apiStart, 2), fmt(apiEnd, 2), fmt(apiEnd / apiStart, 2), `then count() ${fmt(finalCountMs, 1)} ms (the whole answer in one batch: the timing loop never yields), ${apiCount === exact ? 'exact' : 'WRONG'}`],
-      ['load o200k_base in the worker: ms until counted / worst main-thread block, ms', fmt(load.workerMs, 0), fmt(load.workerBlockMs, 1), '', `idle event loop over 700 ms, same run: worst delay ${fmt(load.idleBlockMs, 1)} ms`],
-      ['load o200k_base in this thread: ms / worst main-thread block, ms', fmt(load.inThreadMs, 0), fmt(load.inThreadBlockMs, 1), '', `RSS +${fmt(load.rssMiB, 0)} MiB`],
+      ['API on the main thread, µs/delta (push + estimate, exact)', fmt(apiStart, 2), fmt(apiEnd, 2), fmt(apiEnd / apiStart, 2), `then count() ${fmt(finalCountMs, 2)} ms, ${apiCount === exact ? 'exact' : 'WRONG'}`],
+      ['load o200k_base through the worker: ms until counted / worst main-thread block, ms', fmt(load.workerMs, 0), fmt(load.workerBlockMs, 1), '', `idle event loop over 700 ms, same run: worst delay ${fmt(load.idleBlockMs, 1)} ms`],
+      ['load o200k_base in this thread (fallback): ms / worst main-thread block, ms', fmt(load.inThreadMs, 0), fmt(load.inThreadBlockMs, 1), '', `RSS +${fmt(load.tableMiB, 0)} MiB (the rank table: ${fmt(RANK_TABLE_MIB, 1)} MiB of shared memory)`],
+      ["js-tiktoken's own loader, for scale: ms / RSS", fmt(load.tiktokenMs, 0), '', '', `RSS +${fmt(load.tiktokenMiB, 0)} MiB (its maps of comma-joined strings)`],
       ['10 KB of letters without a break, 4-char deltas: µs/delta (push; first and last 250 deltas)', fmt(runStart, 2), fmt(runEnd, 2), fmt(runEnd / runStart, 2), `exact count() at its end ${fmt(runCountMs, 1)} ms; regex scanned ${fmt(runScanned / run.length, 1)} units per character; js-tiktoken encode() of the run: ${fmt(runReferenceMs, 0)} ms${runCount === runReference ? ', same count' : ', DIFFERENT count'}`],
-      ['state per live stream, KB (1000 streams)', fmt(perStreamKB, 2), '', '', 'tokenizer itself shared, in the worker'],
+      ['state per live stream, KB (1000 streams)', fmt(perStreamKB, 2), '', '', 'the tokenizer itself shared: one rank table'],
     ],
     verdicts: [
       `Incremental cost per delta stays flat: end ÷ start ${fmt(flat, 2)} (budget ≤ 2): ${verdict(flat <= 2 && incCorrect)}`,
