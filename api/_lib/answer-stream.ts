@@ -1,14 +1,14 @@
 import type { FinishReason, StreamEvent, Usage } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, StreamConfig } from './config.js';
-import { createJsonOutputCheck } from './json-output-check.js';
+import { createJsonOutputCheck, type JsonOutputCheck } from './json-output-check.js';
 import type { Logger } from './log.js';
 import { openUpstream, type UpstreamSession } from './open-upstream.js';
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { SseWriter } from './sse-encoder.js';
 import { StreamError, toStreamError } from './stream-error.js';
-import { createTokenCoalescer } from './token-coalescer.js';
-import { createCompletionCounter } from './tokenizer.js';
+import { createTokenCoalescer, type CoalescerTarget, type TokenCoalescer } from './token-coalescer.js';
+import { createCompletionCounter, type CompletionTokenCounter } from './tokenizer.js';
 import type { UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Metadata events go out at most this often, however small the coalescing window. */
@@ -51,201 +51,238 @@ export interface AnswerStream {
  * the client is gone), and always releases the upstream, the counter and the registry.
  */
 export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
-  const { streamId, request, controller, log, config } = options;
-  const signal = controller.signal;
-  const startedAt = performance.now();
-  const counter = createCompletionCounter(request.model.encoding);
-  const jsonCheck = request.mode === 'json' ? createJsonOutputCheck(request.validator) : undefined;
-  let writer: SseWriter | undefined;
-  let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let session: UpstreamSession | undefined;
-  let promptTokens: number | undefined;
-  let providerUsage: { promptTokens?: number; completionTokens?: number } = {};
-  let finishReason: FinishReason | undefined;
-  let firstTokenAt: number | undefined;
-  let lastMetadataAt = Number.NEGATIVE_INFINITY;
+  return new Answer(options);
+}
+
+/**
+ * One answer's state and steps, as methods on one object rather than closures: a
+ * thousand open streams then hold a thousand of these, not tens of thousands of
+ * functions and their scopes.
+ */
+class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget {
+  readonly body: ReadableStream<Uint8Array>;
+  readonly #options: AnswerStreamOptions;
+  readonly #signal: AbortSignal;
+  readonly #startedAt = performance.now();
+  readonly #counter: CompletionTokenCounter;
+  readonly #jsonCheck: JsonOutputCheck | undefined;
+  readonly #coalescer: TokenCoalescer;
+  #writer: SseWriter | undefined;
+  #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #session: UpstreamSession | undefined;
+  #promptTokens: number | undefined;
+  #promptCount: Promise<number> | undefined;
+  readonly #providerUsage: { promptTokens?: number; completionTokens?: number } = {};
+  #finishReason: FinishReason | undefined;
+  #firstTokenAt: number | undefined;
+  #lastMetadataAt = Number.NEGATIVE_INFINITY;
   /** Set by whichever ending comes first; every later ending is ignored. */
-  let ending = false;
+  #ending = false;
 
-  let promptCount: Promise<number> | undefined;
-  // Asked for at the first token, not at the request: off the path to the first token,
-  // and never for an answer whose provider reports usage before a metadata event is due.
-  const countPrompt = (): Promise<number> => {
-    if (!promptCount) {
-      promptCount = options.promptTokens();
-      promptCount.then((n) => (promptTokens = n), () => {});
-    }
-    return promptCount;
-  };
-
-  // Counting and the JSON check see text per flush, not per delta: the same text in
-  // fewer, larger pieces, which costs less per token.
-  const coalescer = createTokenCoalescer(config.coalesceMs, (content) => {
-    counter.push(content);
-    jsonCheck?.push(content);
-    const events: StreamEvent[] = [{ type: 'token', content }];
-    const now = performance.now();
-    if (now - lastMetadataAt >= Math.max(METADATA_INTERVAL_MS, config.coalesceMs)) {
-      lastMetadataAt = now;
-      void countPrompt();
-      events.push({ type: 'metadata', completionTokens: counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) });
-    }
-    send(...events);
-  });
-
-  function send(...events: StreamEvent[]): void {
-    writer?.send(...events);
-    if (writer?.behind) session?.pause();
+  constructor(options: AnswerStreamOptions) {
+    this.#options = options;
+    this.#signal = options.controller.signal;
+    this.#counter = createCompletionCounter(options.request.model.encoding);
+    this.#jsonCheck = options.request.mode === 'json' ? createJsonOutputCheck(options.request.validator) : undefined;
+    // Counting and the JSON check see text per flush, not per delta: the same text in
+    // fewer, larger pieces, which costs less per token.
+    this.#coalescer = createTokenCoalescer(options.config.coalesceMs, this);
+    this.#signal.addEventListener('abort', this, { once: true });
+    this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
   }
 
-  function onEvent(event: UpstreamEvent): void {
+  bufferedBytes(): number {
+    return this.#stream ? BODY_HIGH_WATER_BYTES - (this.#stream.desiredSize ?? BODY_HIGH_WATER_BYTES) : 0;
+  }
+
+  upstreamChars(): number {
+    return this.#session?.charsRead() ?? 0;
+  }
+
+  // The body's underlying source.
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    const { streamId, request, config } = this.#options;
+    this.#stream = controller;
+    this.#writer = new SseWriter(streamId, controller, config.heartbeatMs);
+    this.#send({ type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
+    void this.#open();
+  }
+
+  pull(): void {
+    this.#session?.resume();
+  }
+
+  cancel(reason: unknown): void {
+    // The HTTP layer cancels the body when the client goes away.
+    this.#writer?.abandon();
+    if (!this.#signal.aborted) this.#options.controller.abort(new ClientDisconnected(reason));
+  }
+
+  /** The stream's abort signal fired: a client disconnect, `DELETE ?id=`, or the deadline. */
+  handleEvent(): void {
+    void this.#end(this.#signal.reason);
+  }
+
+  /** A coalesced piece of text is ready (CoalescerTarget). */
+  flushText(content: string): void {
+    this.#counter.push(content);
+    this.#jsonCheck?.push(content);
+    const now = performance.now();
+    if (now - this.#lastMetadataAt < Math.max(METADATA_INTERVAL_MS, this.#options.config.coalesceMs)) {
+      this.#send({ type: 'token', content });
+      return;
+    }
+    this.#lastMetadataAt = now;
+    void this.#countPrompt();
+    const promptTokens = this.#promptTokens;
+    this.#send(
+      { type: 'token', content },
+      { type: 'metadata', completionTokens: this.#counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) },
+    );
+  }
+
+  /** Upstream events, in order (UpstreamSession.start). */
+  onUpstreamEvent(event: UpstreamEvent): void {
     switch (event.type) {
       case 'text':
-        if (firstTokenAt === undefined) {
-          firstTokenAt = performance.now();
-          log('first_token', { streamId, ttftMs: Math.round(firstTokenAt - startedAt), attempts: session?.attempts });
+        if (this.#firstTokenAt === undefined) {
+          this.#firstTokenAt = performance.now();
+          this.#options.log('first_token', { streamId: this.#options.streamId, ttftMs: Math.round(this.#firstTokenAt - this.#startedAt), attempts: this.#session?.attempts });
         }
-        coalescer.add(event.text);
+        this.#coalescer.add(event.text);
         return;
       case 'usage':
-        if (event.promptTokens !== undefined) providerUsage.promptTokens = event.promptTokens;
-        if (event.completionTokens !== undefined) providerUsage.completionTokens = event.completionTokens;
+        if (event.promptTokens !== undefined) this.#providerUsage.promptTokens = event.promptTokens;
+        if (event.completionTokens !== undefined) this.#providerUsage.completionTokens = event.completionTokens;
         return;
       case 'finish':
-        finishReason = event.reason;
+        this.#finishReason = event.reason;
         return;
       case 'end':
-        void complete();
+        void this.#complete();
         return;
       case 'error':
-        void end(event.error);
+        void this.#end(event.error);
     }
   }
 
-  async function open(): Promise<void> {
+  // Asked for at the first token, not at the request: off the path to the first token,
+  // and never for an answer whose provider reports usage before a metadata event is due.
+  #countPrompt(): Promise<number> {
+    if (!this.#promptCount) {
+      this.#promptCount = this.#options.promptTokens();
+      this.#promptCount.then((n) => (this.#promptTokens = n), ignore);
+    }
+    return this.#promptCount;
+  }
+
+  #send(...events: StreamEvent[]): void {
+    this.#writer?.send(...events);
+    if (this.#writer?.behind) this.#session?.pause();
+  }
+
+  async #open(): Promise<void> {
+    const { streamId, log, config } = this.#options;
     try {
-      session = await openUpstream({
-        adapter: options.adapter,
-        provider: options.provider,
-        request,
+      this.#session = await openUpstream({
+        adapter: this.#options.adapter,
+        provider: this.#options.provider,
+        request: this.#options.request,
         retry: config.retry,
         idleTimeoutMs: config.limits.idleTimeoutMs,
-        transport: options.transport,
-        signal,
+        transport: this.#options.transport,
+        signal: this.#signal,
         // Announced before the wait, so the user knows why nothing arrives yet.
         onRetry: (event, error) => {
           log('retry', { streamId, attempt: event.attempt, delayMs: event.delayMs, code: error.code, detail: error.detail ?? error.message });
-          send(event);
+          this.#send(event);
         },
       });
-      if (ending) return session.cancel();
-      session.start(onEvent);
+      if (this.#ending) return this.#session.cancel();
+      this.#session.start(this);
     } catch (thrown) {
-      await end(thrown);
+      await this.#end(thrown);
     }
   }
 
-  async function usage(): Promise<Usage> {
-    const p = providerUsage.promptTokens;
-    const c = providerUsage.completionTokens;
+  async #usage(): Promise<Usage> {
+    const p = this.#providerUsage.promptTokens;
+    const c = this.#providerUsage.completionTokens;
     if (p !== undefined && c !== undefined) return { promptTokens: p, completionTokens: c, totalTokens: p + c, source: 'provider' };
     const [prompt, completion] = await Promise.all([
-      p ?? withTimeout(countPrompt(), COUNT_WAIT_MS, 0),
-      c ?? withTimeout(counter.count(), COUNT_WAIT_MS, counter.estimate()),
+      p ?? withTimeout(this.#countPrompt(), COUNT_WAIT_MS, 0),
+      c ?? withTimeout(this.#counter.count(), COUNT_WAIT_MS, this.#counter.estimate()),
     ]);
     return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion, source: 'estimate' };
   }
 
-  function logEnd(event: 'done' | 'cancel' | 'error', u: Usage | undefined, extra: Record<string, string | number | boolean | undefined>): void {
+  #logEnd(event: 'done' | 'cancel' | 'error', u: Usage | undefined, extra: Record<string, string | number | boolean | undefined>): void {
+    const { streamId, request, log } = this.#options;
     log(event, {
       streamId,
       model: request.model.alias,
-      durationMs: Math.round(performance.now() - startedAt),
-      ...(firstTokenAt === undefined ? {} : { ttftMs: Math.round(firstTokenAt - startedAt) }),
+      durationMs: Math.round(performance.now() - this.#startedAt),
+      ...(this.#firstTokenAt === undefined ? {} : { ttftMs: Math.round(this.#firstTokenAt - this.#startedAt) }),
       ...(u ? { promptTokens: u.promptTokens, completionTokens: u.completionTokens, usageSource: u.source } : {}),
-      ...(session ? { attempts: session.attempts } : {}),
+      ...(this.#session ? { attempts: this.#session.attempts } : {}),
       ...extra,
     });
   }
 
-  function release(): void {
-    signal.removeEventListener('abort', onAbort);
-    session?.cancel();
-    coalescer.dispose();
-    counter.dispose();
-    options.onEnd();
+  #release(): void {
+    this.#signal.removeEventListener('abort', this);
+    this.#session?.cancel();
+    this.#coalescer.dispose();
+    this.#counter.dispose();
+    this.#options.onEnd();
   }
 
   // The answer is complete: check JSON if asked, then `done` with usage.
-  async function complete(): Promise<void> {
-    if (ending) return;
+  async #complete(): Promise<void> {
+    if (this.#ending) return;
     // The last text and `done` leave in one write.
-    writer?.cork();
-    coalescer.drain();
-    const reason = finishReason ?? 'stop';
-    const invalid = jsonCheck?.finish(reason === 'length');
-    if (invalid) return end(invalid);
-    ending = true;
-    const u = await usage();
-    logEnd('done', u, { finishReason: reason });
-    send({ type: 'done', finishReason: reason, usage: u });
-    writer?.close();
-    release();
+    this.#writer?.cork();
+    this.#coalescer.drain();
+    const reason = this.#finishReason ?? 'stop';
+    const invalid = this.#jsonCheck?.finish(reason === 'length');
+    if (invalid) return this.#end(invalid);
+    this.#ending = true;
+    const u = await this.#usage();
+    this.#logEnd('done', u, { finishReason: reason });
+    this.#send({ type: 'done', finishReason: reason, usage: u });
+    this.#writer?.close();
+    this.#release();
   }
 
   // Every other ending: an error, a cancel by id, a deadline, or the client leaving.
-  async function end(thrown: unknown): Promise<void> {
-    if (ending) return;
-    ending = true;
-    session?.cancel();
+  async #end(thrown: unknown): Promise<void> {
+    if (this.#ending) return;
+    this.#ending = true;
+    this.#session?.cancel();
+    const signal = this.#signal;
     const disconnected = signal.reason instanceof ClientDisconnected;
-    writer?.cork();
+    this.#writer?.cork();
     // Drained even when the client is gone: the text still counts towards usage.
-    coalescer.drain();
+    this.#coalescer.drain();
     const error = signal.aborted && !StreamError.is(thrown) ? reasonOf(signal.reason) : toStreamError(thrown);
     if (error.code === 'cancelled') {
-      const u = await usage();
-      logEnd('cancel', u, { finishReason: 'cancelled', reason: disconnected ? 'client disconnected' : 'cancelled by id' });
-      if (!disconnected) send({ type: 'done', finishReason: 'cancelled', usage: u });
+      const u = await this.#usage();
+      this.#logEnd('cancel', u, { finishReason: 'cancelled', reason: disconnected ? 'client disconnected' : 'cancelled by id' });
+      if (!disconnected) this.#send({ type: 'done', finishReason: 'cancelled', usage: u });
     } else {
-      logEnd('error', firstTokenAt === undefined ? undefined : await usage(), { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
-      send({ type: 'error', code: error.code, message: error.message, retryable: error.retryable, ...(error.path ? { path: error.path } : {}) });
+      this.#logEnd('error', this.#firstTokenAt === undefined ? undefined : await this.#usage(), { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
+      this.#send({ type: 'error', code: error.code, message: error.message, retryable: error.retryable, ...(error.path ? { path: error.path } : {}) });
     }
-    writer?.close();
-    release();
+    this.#writer?.close();
+    this.#release();
   }
-
-  function onAbort(): void {
-    void end(signal.reason);
-  }
-  signal.addEventListener('abort', onAbort, { once: true });
-
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(controllerOfBody) {
-        stream = controllerOfBody;
-        writer = new SseWriter(streamId, controllerOfBody, config.heartbeatMs);
-        send({ type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
-        void open();
-      },
-      pull() {
-        session?.resume();
-      },
-      cancel(reason) {
-        // The HTTP layer cancels the body when the client goes away.
-        writer?.abandon();
-        if (!signal.aborted) controller.abort(new ClientDisconnected(reason));
-      },
-    },
-    { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength },
-  );
-
-  return {
-    body,
-    bufferedBytes: () => (stream ? BODY_HIGH_WATER_BYTES - (stream.desiredSize ?? BODY_HIGH_WATER_BYTES) : 0),
-    upstreamChars: () => session?.charsRead() ?? 0,
-  };
 }
+
+const ignore = (): void => {};
+
+/** The body queues bytes, up to BODY_HIGH_WATER_BYTES. */
+const BODY_STRATEGY: QueuingStrategy<Uint8Array> = { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength };
 
 /** The reason a stream is aborted when its client disconnects. */
 export class ClientDisconnected extends Error {

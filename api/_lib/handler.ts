@@ -100,7 +100,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         registry.delete(streamId);
       },
     });
-    registry.add(streamId, { controller, startedAt: Date.now(), bufferedBytes: answer.bufferedBytes, upstreamChars: answer.upstreamChars });
+    registry.add(streamId, { controller, startedAt: Date.now(), gauges: answer });
     return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, cors) });
   }
 

@@ -1,4 +1,4 @@
-import { createParser } from 'eventsource-parser';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { RetryEvent } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, RetryConfig } from './config.js';
 import type { NormalizedRequest } from './request-schema.js';
@@ -28,6 +28,11 @@ export interface OpenUpstreamOptions {
   random?: () => number;
 }
 
+/** Receives a session's events, in order. */
+export interface UpstreamEventHandler {
+  onUpstreamEvent(event: UpstreamEvent): void;
+}
+
 /**
  * One upstream answer, opened and past its first event. Events are pushed to the
  * handler given to `start`, ending with exactly one `end` or `error`; `pause` stops the
@@ -36,7 +41,7 @@ export interface OpenUpstreamOptions {
 export interface UpstreamSession {
   /** How many attempts it took (1 = no retry). */
   readonly attempts: number;
-  start(onEvent: (event: UpstreamEvent) => void): void;
+  start(handler: UpstreamEventHandler): void;
   pause(): void;
   resume(): void;
   /** Closes the upstream connection; no event is delivered afterwards. */
@@ -69,136 +74,182 @@ export async function openUpstream(options: OpenUpstreamOptions): Promise<Upstre
 }
 
 async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Promise<UpstreamSession> {
-  const { adapter, signal } = options;
-  const controller = new AbortController();
-  const onOuterAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onOuterAbort, { once: true });
+  const attempt = new Attempt(options, attempts);
+  await attempt.open();
+  return attempt;
+}
 
+/**
+ * One attempt: the request, the idle watchdog, the SSE parser, and (once past the
+ * first event) the session itself. A class, so that an open stream holds one object and
+ * a few callbacks rather than a scope of closures.
+ */
+class Attempt implements UpstreamSession, EventListenerObject {
+  readonly attempts: number;
+  readonly #options: OpenUpstreamOptions;
+  /** Aborts this attempt only; linked to the stream's signal while the attempt lives. */
+  readonly #controller = new AbortController();
+  readonly #parser: EventSourceParser;
+  #source: ByteSource | undefined;
+  #chars = 0;
+  #finished = false;
+  #handler: UpstreamEventHandler | undefined;
+  #buffered: UpstreamEvent[] = [];
+  #peeked: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   // Idle watchdog: one timer, re-armed lazily; it only counts while we wait on the
   // upstream (not while paused for a slow client).
-  let lastActivity = performance.now();
-  let paused = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idleError = (): StreamError => new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true });
-  const watch = (delay: number): void => {
-    timer = setTimeout(() => {
-      const quiet = performance.now() - lastActivity;
-      if (paused || quiet < options.idleTimeoutMs) return watch(paused ? options.idleTimeoutMs : options.idleTimeoutMs - quiet);
-      fail(idleError());
-    }, delay);
+  #lastActivity = performance.now();
+  #paused = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #onTimer = (): void => {
+    const { idleTimeoutMs } = this.#options;
+    const quiet = performance.now() - this.#lastActivity;
+    if (this.#paused || quiet < idleTimeoutMs) return this.#watch(this.#paused ? idleTimeoutMs : idleTimeoutMs - quiet);
+    this.#fail(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true }));
   };
-  watch(options.idleTimeoutMs);
 
-  let source: ByteSource | undefined;
-  let chars = 0;
-  let finished = false;
-  let deliver: ((event: UpstreamEvent) => void) | undefined;
-  const buffered: UpstreamEvent[] = [];
-  let peeked: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  constructor(options: OpenUpstreamOptions, attempts: number) {
+    this.#options = options;
+    this.attempts = attempts;
+    options.signal.addEventListener('abort', this, { once: true });
+    this.#watch(options.idleTimeoutMs);
+    const adapter = options.adapter;
+    this.#parser = createParser({
+      onEvent: (message) => {
+        for (const event of adapter.parseMessage(message)) this.#emit(event);
+      },
+      // Unknown fields and bad retry values are ignorable; only an oversized event is fatal.
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') this.#fail(new StreamError('upstream_error', 'The model provider sent a malformed stream.', { status: 502, retryable: true, detail: error.message }));
+      },
+      maxBufferSize: MAX_UPSTREAM_EVENT_CHARS,
+    });
+  }
 
-  const release = (): void => {
-    finished = true;
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onOuterAbort);
-  };
+  /** The stream's signal aborted: abort this attempt with its reason. */
+  handleEvent(): void {
+    this.#controller.abort(this.#options.signal.reason);
+  }
+
+  /** Sends the request and waits for the first event that settles the attempt (text, finish, end or error). */
+  async open(): Promise<void> {
+    const { adapter } = this.#options;
+    const signal = this.#controller.signal;
+    try {
+      const { url, init } = adapter.buildRequest(this.#options.request, this.#options.provider);
+      const response = await this.#options.transport(url, init, signal).catch((err: unknown) => {
+        throw signal.aborted ? signal.reason : networkError(err);
+      });
+      this.#source = response.body;
+      this.#lastActivity = performance.now();
+      if (response.status < 200 || response.status > 299) {
+        const text = await readSome(response.body, MAX_ERROR_BODY_BYTES);
+        throw adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text);
+      }
+      await new Promise<void>((resolve, reject) => {
+        this.#peeked = { resolve, reject };
+        response.body.start(this);
+      });
+    } catch (err) {
+      if (!this.#finished) this.#release();
+      this.#source?.destroy();
+      if (!signal.aborted) this.#controller.abort(err);
+      throw err;
+    }
+  }
+
+  // The body's handlers (ByteSource.start).
+
+  data(chunk: string): void {
+    if (this.#finished) return;
+    this.#chars += chunk.length;
+    this.#lastActivity = performance.now();
+    this.#parser.feed(chunk);
+  }
+
+  end(): void {
+    // A body that ends without the provider's end marker is a lost connection.
+    if (!this.#finished) this.#emit({ type: 'error', error: droppedError() });
+  }
+
+  error(err: unknown): void {
+    const signal = this.#controller.signal;
+    this.#fail(signal.aborted ? signal.reason : droppedError(err));
+  }
+
+  // The session.
+
+  charsRead(): number {
+    return this.#chars;
+  }
+
+  start(handler: UpstreamEventHandler): void {
+    this.#handler = handler;
+    const buffered = this.#buffered;
+    this.#buffered = [];
+    for (const event of buffered) handler.onUpstreamEvent(event);
+    if (!this.#finished) this.resume();
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#source?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#lastActivity = performance.now();
+    this.#source?.resume();
+  }
+
+  cancel(): void {
+    if (this.#finished) return;
+    this.#release();
+    this.#source?.destroy();
+    if (!this.#controller.signal.aborted) this.#controller.abort(CANCELLED);
+  }
+
+  #watch(delay: number): void {
+    this.#timer = setTimeout(this.#onTimer, delay);
+  }
+
+  #release(): void {
+    this.#finished = true;
+    clearTimeout(this.#timer);
+    this.#options.signal.removeEventListener('abort', this);
+  }
+
   // Ends the session with an error: before the peek it rejects (so it can be retried),
   // after it, it is the last event delivered.
-  function fail(error: unknown): void {
-    if (finished) return;
-    source?.destroy();
-    if (!controller.signal.aborted) controller.abort(error);
-    emit({ type: 'error', error: toStreamError(controller.signal.reason ?? error) });
+  #fail(error: unknown): void {
+    if (this.#finished) return;
+    this.#source?.destroy();
+    const signal = this.#controller.signal;
+    if (!signal.aborted) this.#controller.abort(error);
+    this.#emit({ type: 'error', error: toStreamError(signal.reason ?? error) });
   }
-  function emit(event: UpstreamEvent): void {
-    if (finished) return;
+
+  #emit(event: UpstreamEvent): void {
+    if (this.#finished) return;
     const last = event.type === 'end' || event.type === 'error';
-    if (last) release();
+    if (last) this.#release();
+    const peeked = this.#peeked;
     if (peeked) {
-      if (event.type === 'error') return void (peeked.reject(event.error), (peeked = undefined));
-      buffered.push(event);
+      if (event.type === 'error') {
+        this.#peeked = undefined;
+        return peeked.reject(event.error);
+      }
+      this.#buffered.push(event);
       if (event.type === 'text' || event.type === 'finish' || last) {
+        this.#peeked = undefined;
         peeked.resolve();
-        peeked = undefined;
-        if (!last) source?.pause();
+        if (!last) this.#source?.pause();
       }
       return;
     }
-    if (deliver) deliver(event);
-    else buffered.push(event);
+    if (this.#handler) this.#handler.onUpstreamEvent(event);
+    else this.#buffered.push(event);
   }
-
-  const parser = createParser({
-    onEvent: (message) => {
-      for (const event of adapter.parseMessage(message)) emit(event);
-    },
-    // Unknown fields and bad retry values are ignorable; only an oversized event is fatal.
-    onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') fail(new StreamError('upstream_error', 'The model provider sent a malformed stream.', { status: 502, retryable: true, detail: error.message }));
-    },
-    maxBufferSize: MAX_UPSTREAM_EVENT_CHARS,
-  });
-
-  try {
-    const { url, init } = adapter.buildRequest(options.request, options.provider);
-    const response = await options.transport(url, init, controller.signal).catch((err: unknown) => {
-      throw controller.signal.aborted ? controller.signal.reason : networkError(err);
-    });
-    source = response.body;
-    lastActivity = performance.now();
-    if (response.status < 200 || response.status > 299) {
-      const text = await readSome(response.body, MAX_ERROR_BODY_BYTES);
-      throw adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text);
-    }
-    await new Promise<void>((resolve, reject) => {
-      peeked = { resolve, reject };
-      response.body.start({
-        data(chunk) {
-          if (finished) return;
-          chars += chunk.length;
-          lastActivity = performance.now();
-          parser.feed(chunk);
-        },
-        end() {
-          // A body that ends without the provider's end marker is a lost connection.
-          if (!finished) emit({ type: 'error', error: droppedError() });
-        },
-        error(err) {
-          fail(controller.signal.aborted ? controller.signal.reason : droppedError(err));
-        },
-      });
-    });
-  } catch (err) {
-    if (!finished) release();
-    source?.destroy();
-    if (!controller.signal.aborted) controller.abort(err);
-    throw err;
-  }
-
-  const session: UpstreamSession = {
-    attempts,
-    charsRead: () => chars,
-    start(onEvent) {
-      deliver = onEvent;
-      for (const event of buffered.splice(0)) onEvent(event);
-      if (!finished) session.resume();
-    },
-    pause() {
-      paused = true;
-      source?.pause();
-    },
-    resume() {
-      paused = false;
-      lastActivity = performance.now();
-      source?.resume();
-    },
-    cancel() {
-      if (finished) return;
-      release();
-      source?.destroy();
-      if (!controller.signal.aborted) controller.abort(CANCELLED);
-    },
-  };
-  return session;
 }
 
 function networkError(err: unknown): StreamError {

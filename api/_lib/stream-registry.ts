@@ -1,11 +1,16 @@
+/** A live stream's gauges, read by tests and diagnostics. */
+export interface StreamGauges {
+  /** Bytes framed but not yet taken by the HTTP layer (for backpressure checks). */
+  bufferedBytes(): number;
+  /** Body characters read from the upstream so far. */
+  upstreamChars(): number;
+}
+
 /** What the registry keeps of one live stream. */
 export interface StreamEntry {
   controller: AbortController;
   startedAt: number;
-  /** Bytes framed but not yet taken by the HTTP layer (for backpressure checks). */
-  bufferedBytes: () => number;
-  /** Body characters read from the upstream so far. */
-  upstreamChars: () => number;
+  gauges: StreamGauges;
 }
 
 /**

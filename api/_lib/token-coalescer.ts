@@ -9,6 +9,11 @@ export interface TokenCoalescer {
   dispose(): void;
 }
 
+/** Where coalesced text goes. */
+export interface CoalescerTarget {
+  flushText(text: string): void;
+}
+
 /**
  * The first delta goes out at once (time to first token matters most), later ones at
  * most every `windowMs` or as soon as a newline arrives (a finished line is worth
@@ -17,49 +22,61 @@ export interface TokenCoalescer {
  * `windowMs = 0` passes every delta. Fewer frames means fewer writes: the largest share
  * of a stream's CPU cost per token.
  */
-export function createTokenCoalescer(windowMs: number, flush: (text: string) => void): TokenCoalescer {
-  let pending = '';
-  let sentFirst = false;
-  let lastFlush = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let soon = false;
-  let disposed = false;
+export function createTokenCoalescer(windowMs: number, target: CoalescerTarget): TokenCoalescer {
+  return new Coalescer(windowMs, target);
+}
 
-  const drain = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    soon = false;
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    lastFlush = performance.now();
-    flush(text);
+class Coalescer implements TokenCoalescer {
+  readonly #windowMs: number;
+  readonly #target: CoalescerTarget;
+  #pending = '';
+  #sentFirst = false;
+  #lastFlush = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #soon = false;
+  #disposed = false;
+  /** Made once per stream: the callbacks of the window timer and of the end-of-burst microtask. */
+  readonly #onTimer = (): void => this.drain();
+  readonly #onBurstEnd = (): void => {
+    if (this.#soon && !this.#disposed) this.drain();
   };
 
-  return {
-    add(text) {
-      pending += text;
-      const now = performance.now();
-      if (!sentFirst || windowMs === 0 || pending.length >= MAX_PENDING_CHARS) {
-        sentFirst = true;
-        drain();
-      } else if (now - lastFlush >= windowMs || text.includes('\n')) {
-        if (!soon) {
-          soon = true;
-          queueMicrotask(() => {
-            if (soon && !disposed) drain();
-          });
-        }
-      } else if (!timer) {
-        timer = setTimeout(drain, windowMs - (now - lastFlush));
+  constructor(windowMs: number, target: CoalescerTarget) {
+    this.#windowMs = windowMs;
+    this.#target = target;
+  }
+
+  add(text: string): void {
+    this.#pending += text;
+    const now = performance.now();
+    if (!this.#sentFirst || this.#windowMs === 0 || this.#pending.length >= MAX_PENDING_CHARS) {
+      this.#sentFirst = true;
+      this.drain();
+    } else if (now - this.#lastFlush >= this.#windowMs || text.includes('\n')) {
+      if (!this.#soon) {
+        this.#soon = true;
+        queueMicrotask(this.#onBurstEnd);
       }
-    },
-    drain,
-    dispose() {
-      disposed = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      pending = '';
-    },
-  };
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(this.#onTimer, this.#windowMs - (now - this.#lastFlush));
+    }
+  }
+
+  drain(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#soon = false;
+    if (this.#pending === '') return;
+    const text = this.#pending;
+    this.#pending = '';
+    this.#lastFlush = performance.now();
+    this.#target.flushText(text);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = '';
+  }
 }

@@ -5,7 +5,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function run(windowMs: number, script: Array<string | number | 'drain' | 'tick'>): Promise<string[]> {
   const out: string[] = [];
-  const coalescer = createTokenCoalescer(windowMs, (text) => out.push(text));
+  const coalescer = createTokenCoalescer(windowMs, { flushText: (text) => out.push(text) });
   for (const step of script) {
     if (step === 'tick') await Promise.resolve();
     else if (typeof step === 'number') await sleep(step);
@@ -32,7 +32,7 @@ describe('token coalescer', () => {
 
   it('flushes pending text when the window passes with no new delta', async () => {
     const out: string[] = [];
-    const coalescer = createTokenCoalescer(30, (text) => out.push(text));
+    const coalescer = createTokenCoalescer(30, { flushText: (text) => out.push(text) });
     coalescer.add('a');
     coalescer.add('b');
     expect(out).toEqual(['a']);
@@ -51,7 +51,7 @@ describe('token coalescer', () => {
 
   it('sends nothing after dispose, even when a flush was scheduled', async () => {
     const out: string[] = [];
-    const coalescer = createTokenCoalescer(20, (text) => out.push(text));
+    const coalescer = createTokenCoalescer(20, { flushText: (text) => out.push(text) });
     coalescer.add('a');
     coalescer.add('b');
     coalescer.dispose();

@@ -45,37 +45,62 @@ function headerOf(res: IncomingMessage, name: string): string | null {
 }
 
 function sourceOf(res: IncomingMessage, req: ReturnType<typeof httpRequest>): ByteSource {
-  let done = false;
-  return {
-    start({ data, end, error }) {
-      // Node's own streaming UTF-8 decoder: lighter per stream than a TextDecoder.
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (!done) data(chunk);
-      });
-      res.once('end', () => {
-        if (done) return;
-        done = true;
-        end();
-      });
-      const fail = (err: unknown): void => {
-        if (done) return;
-        done = true;
-        error(err);
-      };
-      res.once('error', fail);
-      req.once('error', fail);
-      // A connection cut mid-body ends as 'close' without 'end'.
-      res.once('close', () => {
-        if (!res.complete) fail(new Error('upstream connection closed before the body ended'));
-      });
-    },
-    pause: () => res.pause(),
-    resume: () => res.resume(),
-    destroy() {
-      done = true;
-      res.destroy();
-      req.destroy();
-    },
-  };
+  return new IncomingSource(res, req);
+}
+
+type Handlers = Parameters<ByteSource['start']>[0];
+
+/** An IncomingMessage as a ByteSource; one object per answer, its listeners made once. */
+class IncomingSource implements ByteSource {
+  readonly #res: IncomingMessage;
+  readonly #req: ReturnType<typeof httpRequest>;
+  #handlers: Handlers | undefined;
+  #done = false;
+
+  constructor(res: IncomingMessage, req: ReturnType<typeof httpRequest>) {
+    this.#res = res;
+    this.#req = req;
+  }
+
+  start(handlers: Handlers): void {
+    this.#handlers = handlers;
+    const res = this.#res;
+    // Node's own streaming UTF-8 decoder: lighter per stream than a TextDecoder.
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      if (!this.#done) handlers.data(chunk);
+    });
+    res.once('end', () => {
+      if (this.#done) return;
+      this.#done = true;
+      handlers.end();
+    });
+    const fail = (err: unknown): void => this.#fail(err);
+    res.once('error', fail);
+    this.#req.once('error', fail);
+    // A connection cut mid-body ends as 'close' without 'end'.
+    res.once('close', () => {
+      if (!res.complete) this.#fail(new Error('upstream connection closed before the body ended'));
+    });
+  }
+
+  pause(): void {
+    this.#res.pause();
+  }
+
+  resume(): void {
+    this.#res.resume();
+  }
+
+  destroy(): void {
+    this.#done = true;
+    this.#res.destroy();
+    this.#req.destroy();
+  }
+
+  #fail(err: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#handlers?.error(err);
+  }
 }
