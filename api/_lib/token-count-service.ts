@@ -64,8 +64,11 @@ class Loading {
 
 type LoaderMessage = { type: 'table'; buffer: SharedArrayBuffer; pattern: string } | { type: 'failed'; message: string };
 
-const isLoaderMessage = (value: unknown): value is LoaderMessage =>
-  typeof value === 'object' && value !== null && 'type' in value && (value.type === 'table' || value.type === 'failed');
+const isLoaderMessage = (value: unknown): value is LoaderMessage => {
+  if (typeof value !== 'object' || value === null || !('type' in value)) return false;
+  if (value.type === 'failed') return true;
+  return value.type === 'table' && 'buffer' in value && value.buffer instanceof SharedArrayBuffer && 'pattern' in value && typeof value.pattern === 'string';
+};
 
 /** Creates a count service; nothing starts until the first request or `warm`. */
 export function createTokenCountService(options: TokenCountServiceOptions = {}): TokenCountService {
@@ -95,7 +98,13 @@ export function createTokenCountService(options: TokenCountServiceOptions = {}):
       worker.once('message', (message: unknown) => {
         if (!isLoaderMessage(message)) reject(new Error('The tokenizer worker sent something unexpected.'));
         else if (message.type === 'failed') reject(new Error(`Token counting failed: ${message.message}`));
-        else resolve(createPieceEncoder(new RankTable(message.buffer), message.pattern));
+        else {
+          try {
+            resolve(createPieceEncoder(new RankTable(message.buffer), message.pattern));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        }
       });
       worker.once('error', reject);
       // After 'message' this is the worker ending as planned, and the promise is settled.

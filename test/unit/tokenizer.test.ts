@@ -135,6 +135,22 @@ describe('tokenizer in a worker thread', () => {
 });
 
 describe('tokenizer without a worker', () => {
+  it.each([
+    ['dies before handing over its table', 'dying-tokenizer-worker.mjs'],
+    ['answers with something that is not a table', 'garbage-tokenizer-worker.mjs'],
+  ])('builds the table on this thread when the loader %s, and counts exactly', async (_what, file) => {
+    const tokenizer = createTokenizer({ workerUrl: new URL(`../fixtures/${file}`, import.meta.url) });
+    try {
+      const counter = tokenizer.createCompletionCounter('cl100k_base');
+      counter.push('Hello, world!');
+      expect(await counter.count()).toBe(4);
+      expect(tokenizer.stats()).toMatchObject({ mode: 'in-thread', inThreadLoads: 1, inFlight: 0, waitingCounters: 0 });
+      counter.dispose();
+    } finally {
+      await tokenizer.close();
+    }
+  });
+
   it('falls back to this thread when the worker cannot start, and answers what was asked before', async () => {
     const tokenizer = createTokenizer({ workerUrl: new URL('./no-such-tokenizer-worker.mjs', import.meta.url) });
     try {
