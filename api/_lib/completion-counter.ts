@@ -45,7 +45,7 @@ export function createCompletionCounters(service: TokenCountService): Completion
 
 /**
  * One answer's count. Finished pieces are counted as they come once the encoding has
- * loaded (before that they wait here, at most the text of the load's half second), so
+ * loaded (before that they wait here: at most the text that arrives while it loads), so
  * the stream holds a number, a short tail and nothing else.
  */
 class StreamCounter implements CompletionTokenCounter {
