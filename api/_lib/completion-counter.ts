@@ -55,7 +55,7 @@ class StreamCounter implements CompletionTokenCounter {
   #splitter: PieceSplitter;
   /** Tokens of the finished pieces counted so far. */
   #counted = 0;
-  /** Finished pieces that arrived before the encoding loaded. */
+  /** Finished pieces not yet counted: they wait here only while the encoding loads. */
   #unsent: string[] = [];
   /** Pieces taken as one token each because the tokenizer could not load. */
   #guessed = 0;
@@ -71,14 +71,8 @@ class StreamCounter implements CompletionTokenCounter {
 
   push(delta: string): void {
     if (this.#final !== undefined || delta === '') return;
-    const pieces = this.#splitter.push(delta);
-    const encoder = this.#catchUp();
-    if (encoder) for (const piece of pieces) this.#counted += encoder.countPiece(piece);
-    else if (this.#service.failed(this.#encoding)) this.#guessed += pieces.length;
-    else if (pieces.length > 0) {
-      for (const piece of pieces) this.#unsent.push(piece);
-      this.#waiting.add(this);
-    }
+    for (const piece of this.#splitter.push(delta)) this.#unsent.push(piece);
+    this.#catchUp();
   }
 
   estimate(): number {
@@ -115,14 +109,22 @@ class StreamCounter implements CompletionTokenCounter {
     this.#splitter = DISPOSED;
   }
 
-  /** Counts what waited for the encoding, once it is there; returns the encoder (or undefined while it loads). */
+  /**
+   * Counts the pieces not yet counted, if the encoding is there (or takes them as one
+   * token each if it cannot load); otherwise they wait. Returns the encoder, or undefined
+   * while it loads.
+   */
   #catchUp(): PieceEncoder | undefined {
     const encoder = this.#service.encoder(this.#encoding);
-    if (this.#unsent.length === 0) return encoder;
-    if (encoder) for (const piece of this.#unsent) this.#counted += encoder.countPiece(piece);
-    else if (this.#service.failed(this.#encoding)) this.#guessed += this.#unsent.length;
-    else return undefined;
-    this.#unsent = [];
+    const unsent = this.#unsent;
+    if (unsent.length === 0) return encoder;
+    if (encoder) for (const piece of unsent) this.#counted += encoder.countPiece(piece);
+    else if (this.#service.failed(this.#encoding)) this.#guessed += unsent.length;
+    else {
+      this.#waiting.add(this);
+      return undefined;
+    }
+    unsent.length = 0;
     this.#waiting.delete(this);
     return encoder;
   }
