@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { loadPieceEncoder, type PieceEncoder } from '../../api/_lib/piece-encoder.mjs';
+import { loadRankTable } from '../../api/_lib/rank-table.mjs';
 import { createPieceSplitter, createTokenCounter, type TokenCounter } from '../../api/_lib/token-counter.js';
 import { createTokenizer } from '../../api/_lib/tokenizer.js';
 import { mulberry32 } from '../../demo/upstream/mulberry32.js';
@@ -45,8 +46,7 @@ function makeAnswer(tokens: number, seed: number): string {
 
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
-/** o200k_base's table: 524,288 slots, 199,998 offsets and ranks, 1.4 MB of keys (rank-table.mjs). */
-const RANK_TABLE_MIB = 5_094_826 / 2 ** 20;
+
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Loading {
@@ -56,6 +56,8 @@ interface Loading {
   inThreadMs: number;
   inThreadBlockMs: number;
   tableMiB: number;
+  /** The rank table's own size (its SharedArrayBuffer). */
+  tableBufferMiB: number;
   tiktokenMs: number;
   tiktokenMiB: number;
   encoder: PieceEncoder;
@@ -101,6 +103,8 @@ async function measureLoading(): Promise<Loading> {
   delay.disable();
   const inThreadBlockMs = delay.max / 1e6;
   const tableMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  // Built once more, outside the measurements above, for the size of its buffer.
+  const tableBufferMiB = (await loadRankTable('o200k_base')).buffer.byteLength / 2 ** 20;
 
   rssBefore = process.memoryUsage().rss;
   started = performance.now();
@@ -108,7 +112,7 @@ async function measureLoading(): Promise<Loading> {
   const tiktoken = new Tiktoken(o200k);
   const tiktokenMs = performance.now() - started;
   const tiktokenMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
-  return { idleBlockMs, workerMs, workerBlockMs, inThreadMs, inThreadBlockMs, tableMiB, tiktokenMs, tiktokenMiB, encoder, tiktoken, pattern: o200k.pat_str };
+  return { idleBlockMs, workerMs, workerBlockMs, inThreadMs, inThreadBlockMs, tableMiB, tableBufferMiB, tiktokenMs, tiktokenMiB, encoder, tiktoken, pattern: o200k.pat_str };
 }
 
 /** Mean µs per delta over `deltas[from, to)`, for a step that sees the text so far. */
@@ -246,7 +250,7 @@ export default async function tokenCountBench(): Promise<BenchSection> {
       ['naive re-encode, µs/delta', fmt(naiveStart, 1), fmt(naiveEnd, 1), fmt(naiveEnd / naiveStart, 1), `${fmt(naiveEnd / incEnd, 0)}× the incremental cost at the end`],
       ['API on the main thread, µs/delta (push + estimate, exact)', fmt(apiStart, 2), fmt(apiEnd, 2), fmt(apiEnd / apiStart, 2), `then count() ${fmt(finalCountMs, 2)} ms, ${apiCount === exact ? 'exact' : 'WRONG'}`],
       ['load o200k_base through the worker: ms until counted / worst main-thread block, ms', fmt(load.workerMs, 0), fmt(load.workerBlockMs, 1), '', `idle event loop over 700 ms, same run: worst delay ${fmt(load.idleBlockMs, 1)} ms`],
-      ['load o200k_base in this thread (fallback): ms / worst main-thread block, ms', fmt(load.inThreadMs, 0), fmt(load.inThreadBlockMs, 1), '', `RSS +${fmt(load.tableMiB, 0)} MiB (the rank table: ${fmt(RANK_TABLE_MIB, 1)} MiB of shared memory)`],
+      ['load o200k_base in this thread (fallback): ms / worst main-thread block, ms', fmt(load.inThreadMs, 0), fmt(load.inThreadBlockMs, 1), '', `RSS +${fmt(load.tableMiB, 0)} MiB (the rank table: ${fmt(load.tableBufferMiB, 1)} MiB of shared memory)`],
       ["js-tiktoken's own loader, for scale: ms / RSS", fmt(load.tiktokenMs, 0), '', '', `RSS +${fmt(load.tiktokenMiB, 0)} MiB (its maps of comma-joined strings)`],
       ['10 KB of letters without a break, 4-char deltas: µs/delta (push; first and last 250 deltas)', fmt(runStart, 2), fmt(runEnd, 2), fmt(runEnd / runStart, 2), `exact count() at its end ${fmt(runCountMs, 1)} ms; regex scanned ${fmt(runScanned / run.length, 1)} units per character; js-tiktoken encode() of the run: ${fmt(runReferenceMs, 0)} ms${runCount === runReference ? ', same count' : ', DIFFERENT count'}`],
       ['state per live stream, KB (1000 streams)', fmt(perStreamKB, 2), '', '', 'the tokenizer itself shared: one rank table'],
