@@ -2,10 +2,11 @@ import type { FinishReason, StreamEvent, Usage } from '../../widget/shared/proto
 import type { ProviderConfig, StreamConfig } from './config.js';
 import { createJsonOutputCheck, type JsonOutputCheck } from './json-output-check.js';
 import type { Logger } from './log.js';
-import { openUpstream, type UpstreamSession } from './open-upstream.js';
+import { UpstreamOpener, type UpstreamSession } from './open-upstream.js';
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { SseWriter } from './sse-encoder.js';
+import type { StreamEntry } from './stream-registry.js';
 import { StreamError, toStreamError } from './stream-error.js';
 import { createTokenCoalescer, type CoalescerTarget, type TokenCoalescer } from './token-coalescer.js';
 import { createCompletionCounter, type CompletionTokenCounter } from './tokenizer.js';
@@ -25,8 +26,10 @@ export interface AnswerStreamOptions {
   provider: ProviderConfig;
   transport: UpstreamTransport;
   config: StreamConfig;
-  /** Aborted by a client disconnect, `DELETE ?id=`, or the stream's deadline. */
-  controller: AbortController;
+  /** The request's signal: it aborts when the client goes away. */
+  clientSignal: AbortSignal;
+  /** The stream is stopped (with `upstream_timeout`) after this long. */
+  maxStreamMs: number;
   /** Counts the prompt's tokens exactly; called at most once, when first needed. */
   promptTokens: () => Promise<number>;
   log: Logger;
@@ -34,13 +37,9 @@ export interface AnswerStreamOptions {
   onEnd: () => void;
 }
 
-/** One answer's response body and its gauges. */
-export interface AnswerStream {
+/** One answer's response body; also its registry entry (stop it by id, read its gauges). */
+export interface AnswerStream extends StreamEntry {
   body: ReadableStream<Uint8Array>;
-  /** Bytes framed but not yet taken by the HTTP layer. */
-  bufferedBytes(): number;
-  /** Body characters read from the upstream so far. */
-  upstreamChars(): number;
 }
 
 /**
@@ -49,6 +48,11 @@ export interface AnswerStream {
  * client falls behind (its queue passes 16 KB) the upstream read pauses, and resumes
  * when the client pulls again. It always ends with one `done` or `error` event (unless
  * the client is gone), and always releases the upstream, the counter and the registry.
+ *
+ * Every stop (the client leaving, `DELETE ?id=`, the deadline, the body cancelled)
+ * comes in through `abort`, which closes the upstream directly: no AbortController
+ * per stream, whose signal and listeners cost about a kilobyte each (measured,
+ * docs/server-design.md).
  */
 export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
   return new Answer(options);
@@ -59,17 +63,20 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
  * thousand open streams then hold a thousand of these, not tens of thousands of
  * functions and their scopes.
  */
-class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget {
+class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, EventListenerObject {
   readonly body: ReadableStream<Uint8Array>;
   readonly #options: AnswerStreamOptions;
-  readonly #signal: AbortSignal;
   readonly #startedAt = performance.now();
   readonly #counter: CompletionTokenCounter;
   readonly #jsonCheck: JsonOutputCheck | undefined;
   readonly #coalescer: TokenCoalescer;
   #writer: SseWriter | undefined;
   #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #opener: UpstreamOpener | undefined;
   #session: UpstreamSession | undefined;
+  /** Why the stream was stopped from outside; undefined while nobody stopped it. */
+  #abortReason: unknown;
+  readonly #deadline: ReturnType<typeof setTimeout>;
   #promptTokens: number | undefined;
   #promptCount: Promise<number> | undefined;
   readonly #providerUsage: { promptTokens?: number; completionTokens?: number } = {};
@@ -81,13 +88,13 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
 
   constructor(options: AnswerStreamOptions) {
     this.#options = options;
-    this.#signal = options.controller.signal;
     this.#counter = createCompletionCounter(options.request.model.encoding);
     this.#jsonCheck = options.request.mode === 'json' ? createJsonOutputCheck(options.request.validator) : undefined;
     // Counting and the JSON check see text per flush, not per delta: the same text in
     // fewer, larger pieces, which costs less per token.
     this.#coalescer = createTokenCoalescer(options.config.coalesceMs, this);
-    this.#signal.addEventListener('abort', this, { once: true });
+    options.clientSignal.addEventListener('abort', this, { once: true });
+    this.#deadline = setTimeout(this.#onDeadline, options.maxStreamMs);
     this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
   }
 
@@ -116,13 +123,23 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   cancel(reason: unknown): void {
     // The HTTP layer cancels the body when the client goes away.
     this.#writer?.abandon();
-    if (!this.#signal.aborted) this.#options.controller.abort(new ClientDisconnected(reason));
+    this.abort(new ClientDisconnected(reason));
   }
 
-  /** The stream's abort signal fired: a client disconnect, `DELETE ?id=`, or the deadline. */
-  handleEvent(): void {
-    void this.#end(this.#signal.reason);
+  /** Stops the answer (StreamEntry): `DELETE ?id=`, the deadline, or the client leaving. */
+  abort(reason: unknown): void {
+    if (this.#abortReason !== undefined) return;
+    this.#abortReason = reason ?? new ClientDisconnected();
+    void this.#end(this.#abortReason);
   }
+
+  /** The request's signal fired: the client went away. */
+  handleEvent(): void {
+    this.abort(new ClientDisconnected(this.#options.clientSignal.reason));
+  }
+
+  readonly #onDeadline = (): void =>
+    this.abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true }));
 
   /** A coalesced piece of text is ready (CoalescerTarget). */
   flushText(content: string): void {
@@ -185,20 +202,20 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   async #open(): Promise<void> {
     const { streamId, log, config } = this.#options;
     try {
-      this.#session = await openUpstream({
+      this.#opener = new UpstreamOpener({
         adapter: this.#options.adapter,
         provider: this.#options.provider,
         request: this.#options.request,
         retry: config.retry,
         idleTimeoutMs: config.limits.idleTimeoutMs,
         transport: this.#options.transport,
-        signal: this.#signal,
         // Announced before the wait, so the user knows why nothing arrives yet.
         onRetry: (event, error) => {
           log('retry', { streamId, attempt: event.attempt, delayMs: event.delayMs, code: error.code, detail: error.detail ?? error.message });
           this.#send(event);
         },
       });
+      this.#session = await this.#opener.open();
       if (this.#ending) return this.#session.cancel();
       this.#session.start(this);
     } catch (thrown) {
@@ -231,7 +248,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   }
 
   #release(): void {
-    this.#signal.removeEventListener('abort', this);
+    clearTimeout(this.#deadline);
+    this.#options.clientSignal.removeEventListener('abort', this);
     this.#session?.cancel();
     this.#coalescer.dispose();
     this.#counter.dispose();
@@ -259,13 +277,14 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   async #end(thrown: unknown): Promise<void> {
     if (this.#ending) return;
     this.#ending = true;
+    this.#opener?.stop(thrown);
     this.#session?.cancel();
-    const signal = this.#signal;
-    const disconnected = signal.reason instanceof ClientDisconnected;
+    const stopped = this.#abortReason;
+    const disconnected = stopped instanceof ClientDisconnected;
     this.#writer?.cork();
     // Drained even when the client is gone: the text still counts towards usage.
     this.#coalescer.drain();
-    const error = signal.aborted && !StreamError.is(thrown) ? reasonOf(signal.reason) : toStreamError(thrown);
+    const error = stopped !== undefined && !StreamError.is(thrown) ? reasonOf(stopped) : toStreamError(thrown);
     if (error.code === 'cancelled') {
       const u = await this.#usage();
       this.#logEnd('cancel', u, { finishReason: 'cancelled', reason: disconnected ? 'client disconnected' : 'cancelled by id' });

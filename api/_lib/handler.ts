@@ -1,4 +1,4 @@
-import { ClientDisconnected, createAnswerStream } from './answer-stream.js';
+import { createAnswerStream } from './answer-stream.js';
 import type { StreamConfig } from './config.js';
 import { corsHeaders, preflightResponse, type HeaderRecord } from './cors.js';
 import { createLogger, type Logger } from './log.js';
@@ -75,14 +75,6 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
 
     const { promptTokens } = await fitContextWindow(normalized);
     const streamId = crypto.randomUUID();
-    const controller = new AbortController();
-    const onClientGone = (): void => controller.abort(new ClientDisconnected());
-    request.signal.addEventListener('abort', onClientGone, { once: true });
-    const deadline = setTimeout(
-      () => controller.abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true })),
-      deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS,
-    );
-
     log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
     const answer = createAnswerStream({
       streamId,
@@ -91,16 +83,13 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
       provider,
       transport,
       config,
-      controller,
+      clientSignal: request.signal,
+      maxStreamMs: deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS,
       promptTokens,
       log,
-      onEnd: () => {
-        clearTimeout(deadline);
-        request.signal.removeEventListener('abort', onClientGone);
-        registry.delete(streamId);
-      },
+      onEnd: () => registry.delete(streamId),
     });
-    registry.add(streamId, { controller, startedAt: Date.now(), gauges: answer });
+    registry.add(streamId, answer);
     return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, cors) });
   }
 

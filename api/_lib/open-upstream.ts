@@ -5,7 +5,7 @@ import type { NormalizedRequest } from './request-schema.js';
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
 import { abortableDelay, backoffDelayMs } from './retry.js';
 import { StreamError, toStreamError } from './stream-error.js';
-import type { ByteSource, UpstreamTransport } from './transports/upstream-transport.js';
+import type { ByteSource, UpstreamCall, UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Largest single SSE event accepted from an upstream; bigger means a broken upstream. */
 const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
@@ -21,8 +21,6 @@ export interface OpenUpstreamOptions {
   retry: RetryConfig;
   idleTimeoutMs: number;
   transport: UpstreamTransport;
-  /** Aborts everything: the current attempt, a pending backoff, the stream afterwards. */
-  signal: AbortSignal;
   /** Called before each new attempt, so the client can be told. */
   onRetry: (event: RetryEvent, error: StreamError) => void;
   random?: () => number;
@@ -54,29 +52,52 @@ export interface UpstreamSession {
  * Opens the upstream stream, retrying failures that happen before the first piece of
  * text: network errors, retryable HTTP statuses, and a first event that is an error.
  * Once text has been seen the session is returned and nothing is retried any more.
+ *
+ * `stop(reason)` ends it at any stage (a request in flight, a backoff wait): `open`
+ * then rejects with that reason, and an abort is never retried. The answer calls it
+ * when its stream is cancelled, so an open stream needs no AbortSignal of its own; a
+ * signal is made only for a backoff wait, which few streams ever reach.
  */
-export async function openUpstream(options: OpenUpstreamOptions): Promise<UpstreamSession> {
-  const { retry, signal } = options;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await attemptOnce(options, attempt);
-    } catch (thrown) {
-      if (signal.aborted) throw signal.reason;
-      const error = toStreamError(thrown);
-      if (!error.retryable || attempt > retry.maxRetries) throw error;
-      const wanted = error.retryAfterMs;
-      if (wanted !== undefined && wanted > retry.maxRetryAfterMs) throw error;
-      const delayMs = Math.round(wanted ?? backoffDelayMs(attempt, retry.baseDelayMs, options.random));
-      options.onRetry({ type: 'retry', attempt, delayMs, reason: error.message }, error);
-      await abortableDelay(delayMs, signal);
+export class UpstreamOpener {
+  readonly #options: OpenUpstreamOptions;
+  #attempt: Attempt | undefined;
+  #stopped: unknown;
+  #waiting: AbortController | undefined;
+
+  constructor(options: OpenUpstreamOptions) {
+    this.#options = options;
+  }
+
+  async open(): Promise<UpstreamSession> {
+    const { retry } = this.#options;
+    for (let attempt = 1; ; attempt++) {
+      if (this.#stopped !== undefined) throw this.#stopped;
+      try {
+        this.#attempt = new Attempt(this.#options, attempt);
+        await this.#attempt.open();
+        return this.#attempt;
+      } catch (thrown) {
+        if (this.#stopped !== undefined) throw this.#stopped;
+        const error = toStreamError(thrown);
+        if (!error.retryable || attempt > retry.maxRetries) throw error;
+        const wanted = error.retryAfterMs;
+        if (wanted !== undefined && wanted > retry.maxRetryAfterMs) throw error;
+        const delayMs = Math.round(wanted ?? backoffDelayMs(attempt, retry.baseDelayMs, this.#options.random));
+        this.#options.onRetry({ type: 'retry', attempt, delayMs, reason: error.message }, error);
+        this.#waiting = new AbortController();
+        await abortableDelay(delayMs, this.#waiting.signal);
+        this.#waiting = undefined;
+      }
     }
   }
-}
 
-async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Promise<UpstreamSession> {
-  const attempt = new Attempt(options, attempts);
-  await attempt.open();
-  return attempt;
+  /** Stops the attempt in flight or the wait before the next one; the first reason wins. */
+  stop(reason: unknown): void {
+    if (this.#stopped !== undefined) return;
+    this.#stopped = reason ?? CANCELLED;
+    this.#attempt?.abort(this.#stopped);
+    this.#waiting?.abort(this.#stopped);
+  }
 }
 
 /**
@@ -84,12 +105,13 @@ async function attemptOnce(options: OpenUpstreamOptions, attempts: number): Prom
  * first event) the session itself. A class, so that an open stream holds one object and
  * a few callbacks rather than a scope of closures.
  */
-class Attempt implements UpstreamSession, EventListenerObject {
+class Attempt implements UpstreamSession {
   readonly attempts: number;
   readonly #options: OpenUpstreamOptions;
-  /** Aborts this attempt only; linked to the stream's signal while the attempt lives. */
-  readonly #controller = new AbortController();
   readonly #parser: EventSourceParser;
+  #call: UpstreamCall | undefined;
+  /** Why this attempt stopped (the stream's abort reason, its own failure, or a cancel); the first wins. */
+  #stopped: unknown;
   #source: ByteSource | undefined;
   #chars = 0;
   #finished = false;
@@ -111,7 +133,6 @@ class Attempt implements UpstreamSession, EventListenerObject {
   constructor(options: OpenUpstreamOptions, attempts: number) {
     this.#options = options;
     this.attempts = attempts;
-    options.signal.addEventListener('abort', this, { once: true });
     this.#watch(options.idleTimeoutMs);
     const adapter = options.adapter;
     this.#parser = createParser({
@@ -126,24 +147,25 @@ class Attempt implements UpstreamSession, EventListenerObject {
     });
   }
 
-  /** The stream's signal aborted: abort this attempt with its reason. */
-  handleEvent(): void {
-    this.#controller.abort(this.#options.signal.reason);
-  }
-
   /** Sends the request and waits for the first event that settles the attempt (text, finish, end or error). */
   async open(): Promise<void> {
     const { adapter } = this.#options;
-    const signal = this.#controller.signal;
     try {
+      if (this.#stopped !== undefined) throw this.#stopped;
       const { url, init } = adapter.buildRequest(this.#options.request, this.#options.provider);
-      const response = await this.#options.transport(url, init, signal).catch((err: unknown) => {
-        throw signal.aborted ? signal.reason : networkError(err);
+      this.#call = this.#options.transport(url, init);
+      const response = await this.#call.response.catch((err: unknown) => {
+        throw this.#stopped ?? networkError(err);
       });
       this.#source = response.body;
       this.#lastActivity = performance.now();
       if (response.status < 200 || response.status > 299) {
-        const text = await readSome(response.body, MAX_ERROR_BODY_BYTES);
+        // Waits like the peek below, so that an abort (which silences the body) rejects it.
+        const text = await new Promise<string>((resolve, reject) => {
+          this.#peeked = { resolve: ignore, reject };
+          void readSome(response.body, MAX_ERROR_BODY_BYTES).then(resolve);
+        });
+        this.#peeked = undefined;
         throw adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text);
       }
       await new Promise<void>((resolve, reject) => {
@@ -152,8 +174,7 @@ class Attempt implements UpstreamSession, EventListenerObject {
       });
     } catch (err) {
       if (!this.#finished) this.#release();
-      this.#source?.destroy();
-      if (!signal.aborted) this.#controller.abort(err);
+      this.#stop(err);
       throw err;
     }
   }
@@ -173,8 +194,7 @@ class Attempt implements UpstreamSession, EventListenerObject {
   }
 
   error(err: unknown): void {
-    const signal = this.#controller.signal;
-    this.#fail(signal.aborted ? signal.reason : droppedError(err));
+    this.#fail(this.#stopped ?? droppedError(err));
   }
 
   // The session.
@@ -205,8 +225,7 @@ class Attempt implements UpstreamSession, EventListenerObject {
   cancel(): void {
     if (this.#finished) return;
     this.#release();
-    this.#source?.destroy();
-    if (!this.#controller.signal.aborted) this.#controller.abort(CANCELLED);
+    this.#stop(CANCELLED);
   }
 
   #watch(delay: number): void {
@@ -216,17 +235,25 @@ class Attempt implements UpstreamSession, EventListenerObject {
   #release(): void {
     this.#finished = true;
     clearTimeout(this.#timer);
-    this.#options.signal.removeEventListener('abort', this);
   }
 
   // Ends the session with an error: before the peek it rejects (so it can be retried),
   // after it, it is the last event delivered.
   #fail(error: unknown): void {
     if (this.#finished) return;
-    this.#source?.destroy();
-    const signal = this.#controller.signal;
-    if (!signal.aborted) this.#controller.abort(error);
-    this.#emit({ type: 'error', error: toStreamError(signal.reason ?? error) });
+    this.#stop(error);
+    this.#emit({ type: 'error', error: toStreamError(this.#stopped) });
+  }
+
+  /** Ends the attempt from outside (its stream was cancelled): a pending `open` rejects, a session delivers its last event. */
+  abort(reason: unknown): void {
+    this.#fail(reason);
+  }
+
+  // Closes the request (pending or streaming), remembering the first reason.
+  #stop(reason: unknown): void {
+    if (this.#stopped === undefined) this.#stopped = reason ?? CANCELLED;
+    this.#call?.abort(this.#stopped);
   }
 
   #emit(event: UpstreamEvent): void {
@@ -251,6 +278,8 @@ class Attempt implements UpstreamSession, EventListenerObject {
     else this.#buffered.push(event);
   }
 }
+
+const ignore = (): void => {};
 
 function networkError(err: unknown): StreamError {
   if (StreamError.is(err)) return err;

@@ -1,16 +1,11 @@
-/** A live stream's gauges, read by tests and diagnostics. */
-export interface StreamGauges {
+/** What the registry keeps of one live stream: a way to stop it, and its gauges. */
+export interface StreamEntry {
+  /** Stops the stream: the upstream is closed and the client gets its last event. */
+  abort(reason: unknown): void;
   /** Bytes framed but not yet taken by the HTTP layer (for backpressure checks). */
   bufferedBytes(): number;
   /** Body characters read from the upstream so far. */
   upstreamChars(): number;
-}
-
-/** What the registry keeps of one live stream. */
-export interface StreamEntry {
-  controller: AbortController;
-  startedAt: number;
-  gauges: StreamGauges;
 }
 
 /**
@@ -33,11 +28,11 @@ export class StreamRegistry {
     this.#streams.delete(id);
   }
 
-  /** Aborts a stream; false when this instance does not serve it. */
+  /** Stops a stream; false when this instance does not serve it. */
   cancel(id: string, reason: unknown): boolean {
     const entry = this.#streams.get(id);
     if (!entry) return false;
-    entry.controller.abort(reason);
+    entry.abort(reason);
     return true;
   }
 

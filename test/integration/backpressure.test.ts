@@ -36,8 +36,8 @@ describe('backpressure', () => {
     const samples: number[] = [];
     for (let i = 0; i < 40; i++) {
       await sleep(25);
-      maxBuffered = Math.max(maxBuffered, entry!.gauges.bufferedBytes());
-      samples.push(entry!.gauges.upstreamChars());
+      maxBuffered = Math.max(maxBuffered, entry!.bufferedBytes());
+      samples.push(entry!.upstreamChars());
     }
     expect(maxBuffered).toBeLessThanOrEqual(20 * 1024);
     // The upstream read has stopped: no byte taken from it during the second half of the stall.
@@ -51,7 +51,7 @@ describe('backpressure', () => {
       const { done, value } = await reader.read();
       if (done) break;
       received += value.byteLength;
-      maxBuffered = Math.max(maxBuffered, entry!.gauges.bufferedBytes());
+      maxBuffered = Math.max(maxBuffered, entry!.bufferedBytes());
       tail = (tail + decoder.decode(value, { stream: true })).slice(-2_000);
     }
     expect(tail).toContain('"type":"done"');

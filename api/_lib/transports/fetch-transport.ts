@@ -5,9 +5,21 @@ import type { ByteSource, UpstreamTransport } from './upstream-transport.js';
  * read loop over the Web body that stops reading while paused.
  */
 export function fetchTransport(fetchImpl: typeof fetch = fetch): UpstreamTransport {
-  return async (url, init, signal) => {
-    const response = await fetchImpl(url, { ...init, signal });
-    return { status: response.status, header: (name) => response.headers.get(name), body: sourceOf(response) };
+  return (url, init) => {
+    // fetch is cancelled only through a signal.
+    const controller = new AbortController();
+    let body: ByteSource | undefined;
+    const response = fetchImpl(url, { ...init, signal: controller.signal }).then((res) => {
+      body = sourceOf(res);
+      return { status: res.status, header: (name: string) => res.headers.get(name), body };
+    });
+    return {
+      response,
+      abort(reason) {
+        controller.abort(reason);
+        body?.destroy();
+      },
+    };
   };
 }
 
@@ -64,6 +76,7 @@ function sourceOf(response: Response): ByteSource {
       void pump();
     },
     destroy() {
+      if (done) return;
       done = true;
       reader?.cancel().catch(() => {});
     },

@@ -32,5 +32,17 @@ export interface UpstreamResponse {
   body: ByteSource;
 }
 
-/** Sends one request; rejects on network failure or when `signal` aborts. */
-export type UpstreamTransport = (url: string, init: UpstreamRequestInit, signal: AbortSignal) => Promise<UpstreamResponse>;
+/** One request in flight. */
+export interface UpstreamCall {
+  /** Settles with the response headers; rejects on network failure or `abort`. */
+  response: Promise<UpstreamResponse>;
+  /**
+   * Stops the request at any stage: a pending `response` rejects with `reason`, a
+   * streaming body closes. The caller owns cancellation (its stream's one signal), so a
+   * call needs no AbortController of its own where the platform does not require one.
+   */
+  abort(reason: unknown): void;
+}
+
+/** Sends one request. */
+export type UpstreamTransport = (url: string, init: UpstreamRequestInit) => UpstreamCall;

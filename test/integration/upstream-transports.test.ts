@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';
+import { fetchTransport } from '../../api/_lib/transports/fetch-transport.js';
+import { nodeHttpTransport } from '../../api/_lib/transports/node-http-transport.js';
+import type { ByteSource, UpstreamRequestInit, UpstreamTransport } from '../../api/_lib/transports/upstream-transport.js';
+import { waitFor } from '../support/read-events.js';
+
+// Both transports against the real local upstream: the server core must not be able to
+// tell them apart, cancellation included.
+
+function init(content: string): UpstreamRequestInit {
+  return {
+    method: 'POST',
+    headers: { authorization: 'Bearer test', 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content }] }),
+  };
+}
+
+/** Everything a body delivers, and how it ended. */
+function collect(body: ByteSource): { text: () => string; ended: Promise<'end' | 'error'>; calls: () => number } {
+  let text = '';
+  let calls = 0;
+  const ended = new Promise<'end' | 'error'>((resolve) =>
+    body.start({
+      data: (chunk) => {
+        calls++;
+        text += chunk;
+      },
+      end: () => {
+        calls++;
+        resolve('end');
+      },
+      error: () => {
+        calls++;
+        resolve('error');
+      },
+    }),
+  );
+  return { text: () => text, ended, calls: () => calls };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each([
+  ['node:http', nodeHttpTransport],
+  ['fetch', fetchTransport()],
+] as Array<[string, UpstreamTransport]>)('upstream transport: %s', (_name, transport) => {
+  let upstream: LocalUpstream;
+  /** Accepts requests and never answers them. */
+  let silent: Server;
+  let silentUrl: string;
+  let silentClosed = 0;
+  beforeAll(async () => {
+    upstream = await startUpstream({ pace: { firstTokenMs: 0, tokensPerSecond: 0 } });
+    silent = createServer((req) => req.on('close', () => silentClosed++));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/chat/completions`;
+  });
+  afterAll(async () => {
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    await upstream.close();
+  });
+
+  it('delivers the status, the headers and the whole body as text', async () => {
+    const response = await transport(`${upstream.url}/chat/completions`, init('Tell me about rivers. [[length:40]]')).response;
+    expect(response.status).toBe(200);
+    expect(response.header('Content-Type')).toMatch(/^text\/event-stream/);
+    expect(response.header('x-not-sent')).toBeNull();
+    const body = collect(response.body);
+    expect(await body.ended).toBe('end');
+    expect(body.text()).toMatch(/^data: \{/);
+    expect(body.text().trimEnd()).toMatch(/data: \[DONE\]$/);
+    const deltas = body.text().split('\n\n').filter((frame) => frame.includes('"content"'));
+    expect(deltas.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('delivers an error status with its headers and body', async () => {
+    const response = await transport(`${upstream.url}/chat/completions`, init('rate me [[fault:429]]')).response;
+    expect(response.status).toBe(429);
+    expect(Number(response.header('retry-after'))).toBeGreaterThan(0);
+    const body = collect(response.body);
+    expect(await body.ended).toBe('end');
+    expect(JSON.parse(body.text())).toMatchObject({ error: expect.any(Object) });
+  });
+
+  it('rejects a network failure', async () => {
+    // Nothing listens on port 9 (discard) of 127.0.0.1: the connection is refused.
+    await expect(transport('http://127.0.0.1:9/v1/chat/completions', init('hello')).response).rejects.toBeDefined();
+  });
+
+  it('abort before the headers rejects with the reason given and closes the connection', async () => {
+    const closedBefore = silentClosed;
+    const call = transport(silentUrl, init('hello'));
+    await sleep(50);
+    const reason = new Error('stopped by the test');
+    call.abort(reason);
+    await expect(call.response).rejects.toBe(reason);
+    await waitFor(() => silentClosed === closedBefore + 1, 2_000, 'the upstream to see the connection close');
+  });
+
+  it('abort while the body streams closes the upstream and no callback fires afterwards', async () => {
+    const closed = upstream.stats.nextStreamClosed();
+    const call = transport(`${upstream.url}/chat/completions`, init('a long one [[fault:stall]]'));
+    const body = collect((await call.response).body);
+    await waitFor(() => body.text().includes('"content"'), 2_000, 'the first deltas');
+    call.abort(new Error('stopped by the test'));
+    const callsAtAbort = body.calls();
+    expect((await closed).reason).toBe('client-aborted');
+    await sleep(50);
+    expect(body.calls()).toBe(callsAtAbort);
+  });
+
+  it('pause stops delivery until resume, and the body then completes', async () => {
+    const call = transport(`${upstream.url}/chat/completions`, init('long [[length:20000]]'));
+    const { body: source } = await call.response;
+    const body = collect(source);
+    await waitFor(() => body.text().length > 0, 2_000, 'the first chunk');
+    source.pause();
+    // What was already read may still arrive just after the pause; then nothing.
+    await sleep(100);
+    const paused = body.text().length;
+    await sleep(200);
+    expect(body.text().length).toBe(paused);
+    source.resume();
+    expect(await body.ended).toBe('end');
+    expect(body.text().length).toBeGreaterThan(paused);
+    expect(body.text().trimEnd()).toMatch(/data: \[DONE\]$/);
+  });
+});
