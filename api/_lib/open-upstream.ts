@@ -134,10 +134,10 @@ class Attempt implements UpstreamSession {
     this.#options = options;
     this.attempts = attempts;
     this.#watch(options.idleTimeoutMs);
-    const adapter = options.adapter;
+    const reader = options.adapter.createStreamReader();
     this.#parser = createParser({
       onEvent: (message) => {
-        for (const event of adapter.parseMessage(message)) this.#emit(event);
+        for (const event of reader.read(message)) this.#emit(event);
       },
       // Unknown fields and bad retry values are ignorable; only an oversized event is fatal.
       onError: (error) => {

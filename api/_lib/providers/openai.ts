@@ -4,7 +4,8 @@ import type { ProviderConfig } from '../config.js';
 import type { NormalizedRequest } from '../request-schema.js';
 import { StreamError } from '../stream-error.js';
 import { isRetryableStatus, retryAfterMs } from '../retry.js';
-import type { HeaderReader, ProviderAdapter, UpstreamEvent } from './provider-adapter.js';
+import { TextChunkShape } from './openai-chunk-shape.js';
+import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamStreamReader } from './provider-adapter.js';
 
 /**
  * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, `stream: true`), which
@@ -40,32 +41,11 @@ export const openaiAdapter: ProviderAdapter = {
   },
 
   parseMessage(message: EventSourceMessage): UpstreamEvent[] {
-    if (message.data === '[DONE]') return [{ type: 'end' }];
-    let chunk: OpenAIChunk;
-    try {
-      chunk = JSON.parse(message.data) as OpenAIChunk;
-    } catch {
-      return [{ type: 'error', error: garbage(message.data) }];
-    }
-    if (typeof chunk !== 'object' || chunk === null) return [{ type: 'error', error: garbage(message.data) }];
-    if (chunk.error) return [{ type: 'error', error: streamedError(chunk.error) }];
+    return parseChunk(message.data);
+  },
 
-    const events: UpstreamEvent[] = [];
-    const choice = chunk.choices?.[0];
-    const text = choice?.delta?.content;
-    if (typeof text === 'string' && text.length > 0) events.push({ type: 'text', text });
-    const refusal = choice?.delta?.refusal;
-    if (typeof refusal === 'string' && refusal.length > 0) events.push({ type: 'text', text: refusal });
-    if (choice?.finish_reason) events.push({ type: 'finish', reason: mapFinishReason(choice.finish_reason) });
-    if (chunk.usage) {
-      const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = chunk.usage;
-      events.push({
-        type: 'usage',
-        ...(typeof promptTokens === 'number' ? { promptTokens } : {}),
-        ...(typeof completionTokens === 'number' ? { completionTokens } : {}),
-      });
-    }
-    return events;
+  createStreamReader(): UpstreamStreamReader {
+    return new OpenAIStreamReader();
   },
 
   parseHttpError(status: number, headers: HeaderReader, body: string): StreamError {
@@ -80,6 +60,68 @@ export const openaiAdapter: ProviderAdapter = {
     return new StreamError('upstream_unavailable', `The model provider failed (HTTP ${status}).`, { ...init, status: 502 });
   },
 };
+
+/** How many chunks a stream may spend learning its text chunks' shape before it stops trying. */
+const LEARN_TRIES = 4;
+
+/**
+ * One stream's reader: text chunks whose shape it has learned are read without
+ * JSON.parse (see openai-chunk-shape.ts); every other message is parsed in full.
+ */
+class OpenAIStreamReader implements UpstreamStreamReader {
+  #shape: TextChunkShape | undefined;
+  #tries = 0;
+
+  read(message: EventSourceMessage): UpstreamEvent[] {
+    const data = message.data;
+    const text = this.#shape?.textOf(data);
+    if (text !== undefined) return [{ type: 'text', text }];
+    const events = parseChunk(data);
+    const [only] = events;
+    if (this.#shape === undefined && this.#tries < LEARN_TRIES && events.length === 1 && only?.type === 'text') {
+      this.#tries++;
+      this.#shape = TextChunkShape.learn(data, only.text, onlyText);
+    }
+    return events;
+  }
+}
+
+/** The text of a chunk whose only event is text; for checking a learned shape. */
+function onlyText(data: string): string | undefined {
+  const events = parseChunk(data);
+  const [only] = events;
+  return events.length === 1 && only?.type === 'text' ? only.text : undefined;
+}
+
+/** One chunk, parsed in full. */
+function parseChunk(data: string): UpstreamEvent[] {
+  if (data === '[DONE]') return [{ type: 'end' }];
+  let chunk: OpenAIChunk;
+  try {
+    chunk = JSON.parse(data) as OpenAIChunk;
+  } catch {
+    return [{ type: 'error', error: garbage(data) }];
+  }
+  if (typeof chunk !== 'object' || chunk === null) return [{ type: 'error', error: garbage(data) }];
+  if (chunk.error) return [{ type: 'error', error: streamedError(chunk.error) }];
+
+  const events: UpstreamEvent[] = [];
+  const choice = chunk.choices?.[0];
+  const text = choice?.delta?.content;
+  if (typeof text === 'string' && text.length > 0) events.push({ type: 'text', text });
+  const refusal = choice?.delta?.refusal;
+  if (typeof refusal === 'string' && refusal.length > 0) events.push({ type: 'text', text: refusal });
+  if (choice?.finish_reason) events.push({ type: 'finish', reason: mapFinishReason(choice.finish_reason) });
+  if (chunk.usage) {
+    const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = chunk.usage;
+    events.push({
+      type: 'usage',
+      ...(typeof promptTokens === 'number' ? { promptTokens } : {}),
+      ...(typeof completionTokens === 'number' ? { completionTokens } : {}),
+    });
+  }
+  return events;
+}
 
 interface OpenAIChunk {
   choices?: Array<{ delta?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }>;

@@ -15,6 +15,11 @@ export type UpstreamEvent =
   | { type: 'end' }
   | { type: 'error'; error: StreamError };
 
+/** Reads one upstream stream's messages, in order. */
+export interface UpstreamStreamReader {
+  read(message: EventSourceMessage): UpstreamEvent[];
+}
+
 /** Response headers, read by name (a `Headers` is one). */
 export interface HeaderReader {
   get(name: string): string | null;
@@ -24,8 +29,13 @@ export interface HeaderReader {
 export interface ProviderAdapter {
   /** Builds the upstream HTTP request, keys included. */
   buildRequest(request: NormalizedRequest, provider: ProviderConfig): { url: string; init: UpstreamRequestInit };
-  /** Turns one SSE message of the upstream into zero or more events. */
+  /** Turns one SSE message of the upstream into zero or more events, on its own. */
   parseMessage(message: EventSourceMessage): UpstreamEvent[];
+  /**
+   * A reader for one upstream stream: the same events as `parseMessage`, message by
+   * message, but it may learn from the stream's earlier messages to read later ones faster.
+   */
+  createStreamReader(): UpstreamStreamReader;
   /** Turns a non-2xx upstream answer into an error whose message is safe to show. */
   parseHttpError(status: number, headers: HeaderReader, body: string): StreamError;
 }
