@@ -216,6 +216,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
         },
       });
       this.#session = await this.#opener.open();
+      // From here the session is what gets stopped.
+      this.#opener = undefined;
       if (this.#ending) return this.#session.cancel();
       this.#session.start(this);
     } catch (thrown) {

@@ -102,10 +102,13 @@ export class SseWriter {
   }
 
   #arm(delay: number): void {
-    this.#timer = setTimeout(() => {
-      const quiet = performance.now() - this.#lastSent;
-      if (quiet >= this.#heartbeatMs && (this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
-      if (!this.#closed) this.#arm(Math.max(1, this.#heartbeatMs - (performance.now() - this.#lastSent)));
-    }, delay);
+    this.#timer = setTimeout(this.#onTimer, delay);
   }
+
+  // Made once per stream, not once per heartbeat.
+  readonly #onTimer = (): void => {
+    const quiet = performance.now() - this.#lastSent;
+    if (quiet >= this.#heartbeatMs && (this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
+    if (!this.#closed) this.#arm(Math.max(1, this.#heartbeatMs - (performance.now() - this.#lastSent)));
+  };
 }

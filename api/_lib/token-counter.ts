@@ -63,14 +63,46 @@ function sharedRegex(pattern: string): RegExp {
  * text before it must not be judged final yet. `tail()` still includes it.
  */
 export function createPieceSplitter(pattern: string): PieceSplitter {
-  const regex = sharedRegex(pattern);
-  let tail = '';
-  let held = '';
-  let lengthAtLastScan = 0;
-  let scanned = 0;
+  return new Splitter(sharedRegex(pattern));
+}
 
-  const scan = (): string[] => {
-    scanned += tail.length;
+/** A class rather than closures: an open stream holds one small object, not a scope and three functions. */
+class Splitter implements PieceSplitter {
+  readonly #regex: RegExp;
+  #tail = '';
+  #held = '';
+  #lengthAtLastScan = 0;
+  #scanned = 0;
+
+  constructor(regex: RegExp) {
+    this.#regex = regex;
+  }
+
+  push(delta: string): string[] {
+    if (delta === '') return [];
+    let text = this.#held + delta;
+    this.#held = '';
+    if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      this.#held = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    this.#tail += text;
+    if (this.#tail.length < LONG_TAIL_UNITS || this.#tail.length >= 2 * this.#lengthAtLastScan) return this.#scan();
+    return [];
+  }
+
+  tail(): string {
+    return this.#tail + this.#held;
+  }
+
+  scannedUnits(): number {
+    return this.#scanned;
+  }
+
+  #scan(): string[] {
+    const regex = this.#regex;
+    const tail = this.#tail;
+    this.#scanned += tail.length;
     const pieces: string[] = [];
     const starts: number[] = [];
     regex.lastIndex = 0;
@@ -84,30 +116,13 @@ export function createPieceSplitter(pattern: string): PieceSplitter {
     }
     const keepFrom = starts[pieces.length - 2];
     if (keepFrom === undefined) {
-      lengthAtLastScan = tail.length;
+      this.#lengthAtLastScan = tail.length;
       return [];
     }
-    tail = tail.slice(keepFrom);
-    lengthAtLastScan = tail.length;
+    this.#tail = tail.slice(keepFrom);
+    this.#lengthAtLastScan = this.#tail.length;
     return pieces.slice(0, -2);
-  };
-
-  return {
-    push(delta) {
-      if (delta === '') return [];
-      let text = held + delta;
-      held = '';
-      if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
-        held = text.slice(-1);
-        text = text.slice(0, -1);
-      }
-      tail += text;
-      if (tail.length < LONG_TAIL_UNITS || tail.length >= 2 * lengthAtLastScan) return scan();
-      return [];
-    },
-    tail: () => tail + held,
-    scannedUnits: () => scanned,
-  };
+  }
 }
 
 /** Creates an exact incremental counter over a synchronous encoder. */
