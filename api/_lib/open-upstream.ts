@@ -185,7 +185,14 @@ class Attempt implements UpstreamSession {
     if (this.#finished) return;
     this.#chars += chunk.length;
     this.#lastActivity = performance.now();
-    this.#parser.feed(chunk);
+    // The parser joins a line left over from the last read with the next chunk, which
+    // copies the whole network read. Fed in two pieces cut after the chunk's first
+    // blank line, only the short head is joined and the rest is parsed where it lies.
+    // (The parser takes any split; where it is cut changes only what it copies.)
+    const cut = chunk.indexOf('\n\n') + 2;
+    if (cut <= 1 || cut >= chunk.length) return this.#parser.feed(chunk);
+    this.#parser.feed(chunk.slice(0, cut));
+    this.#parser.feed(chunk.slice(cut));
   }
 
   end(): void {
