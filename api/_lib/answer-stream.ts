@@ -96,6 +96,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     options.clientSignal.addEventListener('abort', this, { once: true });
     this.#deadline = setTimeout(this.#onDeadline, options.maxStreamMs);
     this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
+    // A client that left while the request was read never fires the listener.
+    if (options.clientSignal.aborted) this.handleEvent();
   }
 
   bufferedBytes(): number {

@@ -57,6 +57,29 @@ describe('cancellation', () => {
     expect(api.handler.registry.size).toBe(0);
   });
 
+  it('a client gone before its answer was set up gets no answer streamed, and no stream is left behind', async () => {
+    // The handler called directly with a request whose signal has already fired: its
+    // abort event will never come, so the answer must notice on its own.
+    const gone = new AbortController();
+    gone.abort();
+    const logsBefore = api.logs.length;
+    const response = await api.handler(
+      new Request(api.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'nobody is listening [[length:2000]]' }] }),
+        signal: gone.signal,
+      }),
+    );
+    const text = await response.text();
+    expect(text).toContain('"type":"start"');
+    expect(text).not.toContain('"type":"token"');
+    expect(text).not.toContain('"type":"done"');
+    await waitFor(() => api.handler.registry.size === 0, 2_000, 'registry to empty');
+    const cancel = api.logs.slice(logsBefore).find((l) => l.event === 'cancel');
+    expect(cancel).toMatchObject({ reason: 'client disconnected' });
+  });
+
   it('DELETE of an unknown or missing id is a clear 404 / 400', async () => {
     const unknown = await fetch(`${api.endpoint}?id=nope`, { method: 'DELETE' });
     expect(unknown.status).toBe(404);
