@@ -88,3 +88,26 @@ describe('cancellation', () => {
     expect(missing.status).toBe(400);
   });
 });
+
+describe('the stream deadline', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // A 300 ms deadline against a 2,000-token answer at 100 tokens/s.
+    api = await startTestApi({}, { pace: { firstTokenMs: 20, tokensPerSecond: 100 }, deps: { maxStreamMs: 300 } });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('stops an answer that runs past it: an error event, the upstream closed, no registry entry', async () => {
+    const closed = api.upstream.stats.nextStreamClosed();
+    const startedAt = performance.now();
+    const events = await readEvents(await postChat(api.endpoint, { messages: [{ role: 'user', content: 'a long one [[length:2000]]' }] }));
+    const elapsed = performance.now() - startedAt;
+    expect(textOf(events).length).toBeGreaterThan(0);
+    expect(events.at(-1)?.event).toMatchObject({ type: 'error', code: 'upstream_timeout', message: 'The answer took too long and was stopped.', retryable: true });
+    expect(elapsed).toBeLessThan(5_000);
+    expect((await closed).reason).toBe('client-aborted');
+    await waitFor(() => api.handler.registry.size === 0, 2_000, 'registry to empty');
+  });
+});
