@@ -231,6 +231,9 @@ export default async function tokenCountBench(): Promise<BenchSection> {
 
   const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
   const flat = incEnd / incStart;
+  // The idle loop's worst delay is this machine's noise at the monitor's 5 ms resolution
+  // (other processes, the bench's own timers); what loading adds is the excess over it.
+  const loadExcessMs = Math.max(0, load.workerBlockMs - load.idleBlockMs);
   return {
     title: 'Token counting',
     method:
@@ -258,8 +261,8 @@ export default async function tokenCountBench(): Promise<BenchSection> {
     verdicts: [
       `Incremental cost per delta stays flat: end ÷ start ${fmt(flat, 2)} (budget ≤ 2): ${verdict(flat <= 2 && incCorrect)}`,
       `Naive re-encode grows with the answer: end ÷ start ${fmt(naiveEnd / naiveStart, 0)}×`,
-      `Loading does not block the main thread: worst delay ${fmt(load.workerBlockMs, 1)} ms while the worker loads (idle: ${fmt(load.idleBlockMs, 1)} ms), ` +
-        `against ${fmt(load.inThreadBlockMs, 0)} ms in-thread (budget: under a tenth of it): ${verdict(load.workerBlockMs < load.inThreadBlockMs / 10)}`,
+      `Loading does not block the main thread: worst delay ${fmt(load.workerBlockMs, 1)} ms while the worker loads, ${fmt(loadExcessMs, 1)} ms over the idle loop's ${fmt(load.idleBlockMs, 1)}, ` +
+        `against ${fmt(load.inThreadBlockMs, 0)} ms in-thread (budget: the excess under a tenth of it): ${verdict(loadExcessMs < load.inThreadBlockMs / 10)}`,
       `Per-stream state ${fmt(perStreamKB, 2)} KB (budget well under 60 KB): ${verdict(perStreamKB < 10)}`,
     ],
   };
