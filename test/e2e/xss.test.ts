@@ -106,6 +106,22 @@ async function pokeLinks(page: Page): Promise<void> {
   }
 }
 
+/**
+ * Pokes every link, then checks that nothing in the answers is live, nothing ran, no
+ * dialog opened and the page fetched nothing.
+ */
+async function expectInert(chat: ChatDriver, page: Page, dialogs: string[], fetched: string[]): Promise<void> {
+  await pokeLinks(page);
+  const live = await liveMarkup(chat);
+  expect(live.forbiddenElements).toEqual([]);
+  expect(live.handlerAttributes).toEqual([]);
+  expect(live.unsafeLinks).toEqual([]);
+  expect(live.styleAttributes).toBe(0);
+  expect(live.ran, 'no payload ran').toBeUndefined();
+  expect(dialogs).toEqual([]);
+  expect(fetched, 'the answers made the page fetch nothing').toEqual([]);
+}
+
 describe('the XSS corpus renders inert', () => {
   it('as model output streamed back through the server', async () => {
     const { chat, page, dialogs, fetched } = await unguardedDemoPage();
@@ -118,15 +134,7 @@ describe('the XSS corpus renders inert', () => {
       await chat.ask(`${payload} [[length:60]]`);
       await chat.waitForEvent('ai-stream-done', index + 2);
     }
-    await pokeLinks(page);
-    const live = await liveMarkup(chat);
-    expect(live.forbiddenElements).toEqual([]);
-    expect(live.handlerAttributes).toEqual([]);
-    expect(live.unsafeLinks).toEqual([]);
-    expect(live.styleAttributes).toBe(0);
-    expect(live.ran, 'no payload ran').toBeUndefined();
-    expect(dialogs).toEqual([]);
-    expect(fetched, 'the answers made the page fetch nothing').toEqual([]);
+    await expectInert(chat, page, dialogs, fetched);
     // Shown, not dropped: the payloads are readable as text.
     const [echoed = ''] = await chat.answers();
     expect(echoed).toContain('onerror="window.xss=1"');
@@ -143,15 +151,7 @@ describe('the XSS corpus renders inert', () => {
       ]);
     }, [...payloads]);
     await expect.poll(async () => (await chat.answers()).length).toBe(payloads.length);
-    await pokeLinks(page);
-    const live = await liveMarkup(chat);
-    expect(live.forbiddenElements).toEqual([]);
-    expect(live.handlerAttributes).toEqual([]);
-    expect(live.unsafeLinks).toEqual([]);
-    expect(live.styleAttributes).toBe(0);
-    expect(live.ran, 'no payload ran').toBeUndefined();
-    expect(dialogs).toEqual([]);
-    expect(fetched).toEqual([]);
+    await expectInert(chat, page, dialogs, fetched);
     expect((await chat.answers()).join('\n')).toContain('<iframe srcdoc=');
   }, 60_000);
 });
