@@ -1,8 +1,8 @@
-import type { FinishReason, StreamEvent, Usage } from '../../widget/shared/protocol.js';
+import type { FinishReason, RetryEvent, StreamEvent, Usage } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, StreamConfig } from './config.js';
 import { createJsonOutputCheck, type JsonOutputCheck } from './json-output-check.js';
 import type { Logger } from './log.js';
-import { UpstreamOpener, type UpstreamSession } from './open-upstream.js';
+import { UpstreamOpener, type OpenerListener, type UpstreamSession } from './open-upstream.js';
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { SseWriter } from './sse-encoder.js';
@@ -63,7 +63,7 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
  * thousand open streams then hold a thousand of these, not tens of thousands of
  * functions and their scopes.
  */
-class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, EventListenerObject {
+class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, OpenerListener, EventListenerObject {
   readonly body: ReadableStream<Uint8Array>;
   readonly #options: AnswerStreamOptions;
   readonly #startedAt = performance.now();
@@ -115,7 +115,18 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#stream = controller;
     this.#writer = new SseWriter(streamId, controller, config.heartbeatMs);
     this.#send({ type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
-    void this.#open();
+    this.#opener = new UpstreamOpener(
+      {
+        adapter: this.#options.adapter,
+        provider: this.#options.provider,
+        request,
+        retry: config.retry,
+        idleTimeoutMs: config.limits.idleTimeoutMs,
+        transport: this.#options.transport,
+      },
+      this,
+    );
+    this.#opener.open();
   }
 
   pull(): void {
@@ -201,30 +212,25 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     if (this.#writer?.behind) this.#session?.pause();
   }
 
-  async #open(): Promise<void> {
-    const { streamId, log, config } = this.#options;
-    try {
-      this.#opener = new UpstreamOpener({
-        adapter: this.#options.adapter,
-        provider: this.#options.provider,
-        request: this.#options.request,
-        retry: config.retry,
-        idleTimeoutMs: config.limits.idleTimeoutMs,
-        transport: this.#options.transport,
-        // Announced before the wait, so the user knows why nothing arrives yet.
-        onRetry: (event, error) => {
-          log('retry', { streamId, attempt: event.attempt, delayMs: event.delayMs, code: error.code, detail: error.detail ?? error.message });
-          this.#send(event);
-        },
-      });
-      this.#session = await this.#opener.open();
-      // From here the session is what gets stopped.
-      this.#opener = undefined;
-      if (this.#ending) return this.#session.cancel();
-      this.#session.start(this);
-    } catch (thrown) {
-      await this.#end(thrown);
-    }
+  // Opening (OpenerListener).
+
+  onUpstreamOpen(session: UpstreamSession): void {
+    // From here the session is what gets stopped.
+    this.#opener = undefined;
+    this.#session = session;
+    if (this.#ending) return session.cancel();
+    session.start(this);
+  }
+
+  onUpstreamFailed(error: unknown): void {
+    this.#opener = undefined;
+    void this.#end(error);
+  }
+
+  // Announced before the wait, so the user knows why nothing arrives yet.
+  onUpstreamRetry(event: RetryEvent, error: StreamError): void {
+    this.#options.log('retry', { streamId: this.#options.streamId, attempt: event.attempt, delayMs: event.delayMs, code: error.code, detail: error.detail ?? error.message });
+    this.#send(event);
   }
 
   async #usage(): Promise<Usage> {

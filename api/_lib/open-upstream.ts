@@ -3,9 +3,9 @@ import type { RetryEvent } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, RetryConfig } from './config.js';
 import type { NormalizedRequest } from './request-schema.js';
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
-import { abortableDelay, backoffDelayMs } from './retry.js';
+import { backoffDelayMs } from './retry.js';
 import { StreamError, toStreamError } from './stream-error.js';
-import type { ByteSource, UpstreamCall, UpstreamTransport } from './transports/upstream-transport.js';
+import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Largest single SSE event accepted from an upstream; bigger means a broken upstream. */
 const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
@@ -21,9 +21,17 @@ export interface OpenUpstreamOptions {
   retry: RetryConfig;
   idleTimeoutMs: number;
   transport: UpstreamTransport;
-  /** Called before each new attempt, so the client can be told. */
-  onRetry: (event: RetryEvent, error: StreamError) => void;
   random?: () => number;
+}
+
+/** Hears how opening went (the answer). No callback fires after `UpstreamOpener.stop`. */
+export interface OpenerListener {
+  /** The upstream is past its first event; the session streams from here (call `start`). */
+  onUpstreamOpen(session: UpstreamSession): void;
+  /** Opening failed for good: not retryable, or no attempt left. */
+  onUpstreamFailed(error: unknown): void;
+  /** Another attempt follows after `event.delayMs`; called before the wait, so the client can be told. */
+  onUpstreamRetry(event: RetryEvent, error: StreamError): void;
 }
 
 /** Receives a session's events, in order. */
@@ -51,53 +59,81 @@ export interface UpstreamSession {
 /**
  * Opens the upstream stream, retrying failures that happen before the first piece of
  * text: network errors, retryable HTTP statuses, and a first event that is an error.
- * Once text has been seen the session is returned and nothing is retried any more.
+ * Once text has been seen the session goes to the listener and nothing is retried any
+ * more.
  *
- * `stop(reason)` ends it at any stage (a request in flight, a backoff wait): `open`
- * then rejects with that reason, and an abort is never retried. The answer calls it
- * when its stream is cancelled, so an open stream needs no AbortSignal of its own; a
- * signal is made only for a backoff wait, which few streams ever reach.
+ * Driven by callbacks, not promises: opening lasts as long as the model takes to
+ * start (seconds, for a thousand streams at once), and the async frames and promises
+ * of an `await` chain held that long are promoted to the old generation before they
+ * die, which left about 2 KB of garbage per stream in the heap (measured,
+ * docs/server-design.md). Here an open stream holds the attempt, which becomes the
+ * session, and nothing else.
+ *
+ * `stop(reason)` ends it at any stage (a request in flight, a backoff wait) and
+ * silences the listener; an abort is never retried. The answer calls it when its
+ * stream is cancelled, so an open stream needs no AbortSignal of its own.
  */
-export class UpstreamOpener {
+export class UpstreamOpener implements AttemptOwner {
   readonly #options: OpenUpstreamOptions;
+  readonly #listener: OpenerListener;
+  #attempts = 0;
   #attempt: Attempt | undefined;
-  #stopped: unknown;
-  #waiting: AbortController | undefined;
+  #stopped = false;
+  #wait: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(options: OpenUpstreamOptions) {
+  constructor(options: OpenUpstreamOptions, listener: OpenerListener) {
     this.#options = options;
+    this.#listener = listener;
   }
 
-  async open(): Promise<UpstreamSession> {
-    const { retry } = this.#options;
-    for (let attempt = 1; ; attempt++) {
-      if (this.#stopped !== undefined) throw this.#stopped;
-      try {
-        this.#attempt = new Attempt(this.#options, attempt);
-        await this.#attempt.open();
-        return this.#attempt;
-      } catch (thrown) {
-        if (this.#stopped !== undefined) throw this.#stopped;
-        const error = toStreamError(thrown);
-        if (!error.retryable || attempt > retry.maxRetries) throw error;
-        const wanted = error.retryAfterMs;
-        if (wanted !== undefined && wanted > retry.maxRetryAfterMs) throw error;
-        const delayMs = Math.round(wanted ?? backoffDelayMs(attempt, retry.baseDelayMs, this.#options.random));
-        this.#options.onRetry({ type: 'retry', attempt, delayMs, reason: error.message }, error);
-        this.#waiting = new AbortController();
-        await abortableDelay(delayMs, this.#waiting.signal);
-        this.#waiting = undefined;
-      }
-    }
+  /** Sends the first attempt. Its outcome always reaches the listener later, never during this call. */
+  open(): void {
+    this.#next();
   }
 
-  /** Stops the attempt in flight or the wait before the next one; the first reason wins. */
+  /** Stops the attempt in flight or the wait before the next one; the listener hears nothing more. */
   stop(reason: unknown): void {
-    if (this.#stopped !== undefined) return;
-    this.#stopped = reason ?? CANCELLED;
-    this.#attempt?.abort(this.#stopped);
-    this.#waiting?.abort(this.#stopped);
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearTimeout(this.#wait);
+    this.#attempt?.abort(reason ?? CANCELLED);
+    this.#attempt = undefined;
   }
+
+  attemptOpened(attempt: Attempt): void {
+    this.#attempt = undefined;
+    if (this.#stopped) return attempt.cancel();
+    this.#listener.onUpstreamOpen(attempt);
+  }
+
+  attemptFailed(thrown: unknown): void {
+    this.#attempt = undefined;
+    if (this.#stopped) return;
+    const error = toStreamError(thrown);
+    const { retry } = this.#options;
+    const wanted = error.retryAfterMs;
+    if (!error.retryable || this.#attempts > retry.maxRetries || (wanted !== undefined && wanted > retry.maxRetryAfterMs)) {
+      return this.#listener.onUpstreamFailed(error);
+    }
+    const delayMs = Math.round(wanted ?? backoffDelayMs(this.#attempts, retry.baseDelayMs, this.#options.random));
+    this.#listener.onUpstreamRetry({ type: 'retry', attempt: this.#attempts, delayMs, reason: error.message }, error);
+    if (this.#stopped) return;
+    this.#wait = setTimeout(() => this.#next(), delayMs);
+  }
+
+  #next(): void {
+    this.#wait = undefined;
+    this.#attempt = new Attempt(this.#options, ++this.#attempts, this);
+    this.#attempt.send();
+  }
+}
+
+/** What an attempt reports to while it opens. */
+interface AttemptOwner {
+  /** Past the first event: text, a finish, or the end. */
+  attemptOpened(attempt: Attempt): void;
+  /** Failed before that; `error` says whether it may be retried. */
+  attemptFailed(error: unknown): void;
 }
 
 /**
@@ -105,10 +141,12 @@ export class UpstreamOpener {
  * first event) the session itself. A class, so that an open stream holds one object and
  * a few callbacks rather than a scope of closures.
  */
-class Attempt implements UpstreamSession {
+class Attempt implements UpstreamSession, UpstreamReceiver {
   readonly attempts: number;
   readonly #options: OpenUpstreamOptions;
   readonly #parser: EventSourceParser;
+  /** Hears the outcome while the attempt opens; cleared once it has. */
+  #owner: AttemptOwner | undefined;
   #call: UpstreamCall | undefined;
   /** Why this attempt stopped (the stream's abort reason, its own failure, or a cancel); the first wins. */
   #stopped: unknown;
@@ -117,7 +155,6 @@ class Attempt implements UpstreamSession {
   #finished = false;
   #handler: UpstreamEventHandler | undefined;
   #buffered: UpstreamEvent[] = [];
-  #peeked: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   // Idle watchdog: one timer, re-armed lazily; it only counts while we wait on the
   // upstream (not while paused for a slow client).
   #lastActivity = performance.now();
@@ -130,9 +167,10 @@ class Attempt implements UpstreamSession {
     this.#fail(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true }));
   };
 
-  constructor(options: OpenUpstreamOptions, attempts: number) {
+  constructor(options: OpenUpstreamOptions, attempts: number, owner: AttemptOwner) {
     this.#options = options;
     this.attempts = attempts;
+    this.#owner = owner;
     this.#watch(options.idleTimeoutMs);
     const reader = options.adapter.createStreamReader();
     this.#parser = createParser({
@@ -147,36 +185,42 @@ class Attempt implements UpstreamSession {
     });
   }
 
-  /** Sends the request and waits for the first event that settles the attempt (text, finish, end or error). */
-  async open(): Promise<void> {
-    const { adapter } = this.#options;
+  /** Sends the request; the first event that settles the attempt (text, finish, end or error) goes to the owner. */
+  send(): void {
+    const { adapter, request, provider, transport } = this.#options;
     try {
-      if (this.#stopped !== undefined) throw this.#stopped;
-      const { url, init } = adapter.buildRequest(this.#options.request, this.#options.provider);
-      this.#call = this.#options.transport(url, init);
-      const response = await this.#call.response.catch((err: unknown) => {
-        throw this.#stopped ?? networkError(err);
-      });
-      this.#source = response.body;
-      this.#lastActivity = performance.now();
-      if (response.status < 200 || response.status > 299) {
-        // Waits like the peek below, so that an abort (which silences the body) rejects it.
-        const text = await new Promise<string>((resolve, reject) => {
-          this.#peeked = { resolve: ignore, reject };
-          void readSome(response.body, MAX_ERROR_BODY_BYTES).then(resolve);
-        });
-        this.#peeked = undefined;
-        throw adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text);
-      }
-      await new Promise<void>((resolve, reject) => {
-        this.#peeked = { resolve, reject };
-        response.body.start(this);
-      });
+      const { url, init } = adapter.buildRequest(request, provider);
+      this.#call = transport(url, init, this);
     } catch (err) {
-      if (!this.#finished) this.#release();
-      this.#stop(err);
-      throw err;
+      // Reported a turn later, as every outcome is: the owner is still setting up.
+      queueMicrotask(() => this.#failOpen(err));
     }
+  }
+
+  // The response (UpstreamReceiver).
+
+  onResponse(response: UpstreamResponse): void {
+    this.#source = response.body;
+    this.#lastActivity = performance.now();
+    if (response.status >= 200 && response.status <= 299) return response.body.start(this);
+    // An abort silences the body, and the owner has heard of it by then: nothing to do.
+    void readSome(response.body, MAX_ERROR_BODY_BYTES).then((text) => {
+      this.#failOpen(this.#options.adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text));
+    });
+  }
+
+  onFailure(err: unknown): void {
+    this.#failOpen(this.#stopped ?? networkError(err));
+  }
+
+  // Ends the attempt before it opened; the owner decides on a retry.
+  #failOpen(error: unknown): void {
+    const owner = this.#owner;
+    if (!owner) return;
+    this.#owner = undefined;
+    if (!this.#finished) this.#release();
+    this.#stop(error);
+    owner.attemptFailed(error);
   }
 
   // The body's handlers (ByteSource.start).
@@ -260,24 +304,20 @@ class Attempt implements UpstreamSession {
   // Closes the request (pending or streaming), remembering the first reason.
   #stop(reason: unknown): void {
     if (this.#stopped === undefined) this.#stopped = reason ?? CANCELLED;
-    this.#call?.abort(this.#stopped);
+    this.#call?.abort();
   }
 
   #emit(event: UpstreamEvent): void {
     if (this.#finished) return;
     const last = event.type === 'end' || event.type === 'error';
     if (last) this.#release();
-    const peeked = this.#peeked;
-    if (peeked) {
-      if (event.type === 'error') {
-        this.#peeked = undefined;
-        return peeked.reject(event.error);
-      }
+    const owner = this.#owner;
+    if (owner) {
+      if (event.type === 'error') return this.#failOpen(event.error);
       this.#buffered.push(event);
       if (event.type === 'text' || event.type === 'finish' || last) {
-        this.#peeked = undefined;
-        peeked.resolve();
-        if (!last) this.#source?.pause();
+        this.#owner = undefined;
+        owner.attemptOpened(this);
       }
       return;
     }
@@ -285,8 +325,6 @@ class Attempt implements UpstreamSession {
     else this.#buffered.push(event);
   }
 }
-
-const ignore = (): void => {};
 
 function networkError(err: unknown): StreamError {
   if (StreamError.is(err)) return err;

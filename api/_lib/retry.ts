@@ -4,7 +4,6 @@
  */
 
 export { isRetryableStatus, retryAfterMs } from '../../widget/shared/retry-after.js';
-export { abortableDelay } from '../../widget/shared/abortable-delay.js';
 
 /**
  * Exponential backoff with jitter: base, 2×base, 4×base… each reduced by up to 25%

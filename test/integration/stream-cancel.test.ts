@@ -89,6 +89,38 @@ describe('cancellation', () => {
   });
 });
 
+describe('cancelling while the upstream is being retried', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // A backoff of 1.5 to 2 s: the cancel lands in the middle of the wait.
+    api = await startTestApi({ AI_STREAM_MAX_RETRIES: '3', AI_STREAM_RETRY_BASE_MS: '2000' });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('DELETE ?id= during a backoff wait ends it at once: done/cancelled, no further attempt, no registry entry', async () => {
+    const content = 'failing, then cancelled [[fault:500]]';
+    const attemptsSeen = (): number => api.upstream.stats.requests.filter((r) => JSON.stringify(r.body).includes('then cancelled')).length;
+    const response = await postChat(api.endpoint, { messages: [{ role: 'user', content }] });
+    const id = response.headers.get('x-stream-id') ?? '';
+    const startedAt = performance.now();
+    let deleted: Promise<Response> | undefined;
+    const events = await readEvents(response, ({ event }) => {
+      if (event.type === 'retry' && !deleted) deleted = fetch(`${api.endpoint}?id=${id}`, { method: 'DELETE' });
+    });
+    expect((await deleted)?.status).toBe(204);
+    expect(performance.now() - startedAt).toBeLessThan(1_500);
+    expect(events.map((e) => e.event.type).filter((t) => t !== 'metadata')).toEqual(['start', 'retry', 'done']);
+    expect(events.at(-1)?.event).toMatchObject({ type: 'done', finishReason: 'cancelled' });
+    expect(api.handler.registry.size).toBe(0);
+    expect(attemptsSeen()).toBe(1);
+    // Had the backoff timer survived the cancel, a second attempt would reach the upstream.
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect(attemptsSeen()).toBe(1);
+  });
+});
+
 describe('the stream deadline', () => {
   let api: TestApi;
   beforeAll(async () => {

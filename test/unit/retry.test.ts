@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { abortableDelay, backoffDelayMs, isRetryableStatus, retryAfterMs } from '../../api/_lib/retry.js';
+import { backoffDelayMs, isRetryableStatus, retryAfterMs } from '../../api/_lib/retry.js';
+import { abortableDelay } from '../../widget/shared/abortable-delay.js';
 
 describe('retry timing', () => {
   it('retries 408, 409, 429 and 5xx only', () => {

@@ -5,18 +5,25 @@ import type { ByteSource, UpstreamTransport } from './upstream-transport.js';
  * read loop over the Web body that stops reading while paused.
  */
 export function fetchTransport(fetchImpl: typeof fetch = fetch): UpstreamTransport {
-  return (url, init) => {
+  return (url, init, receiver) => {
     // fetch is cancelled only through a signal.
     const controller = new AbortController();
     let body: ByteSource | undefined;
-    const response = fetchImpl(url, { ...init, signal: controller.signal }).then((res) => {
-      body = sourceOf(res);
-      return { status: res.status, header: (name: string) => res.headers.get(name), body };
-    });
+    let aborted = false;
+    fetchImpl(url, { ...init, signal: controller.signal }).then(
+      (res) => {
+        body = sourceOf(res);
+        if (aborted) return body.destroy();
+        receiver.onResponse({ status: res.status, header: (name: string) => res.headers.get(name), body });
+      },
+      (err: unknown) => {
+        if (!aborted) receiver.onFailure(err);
+      },
+    );
     return {
-      response,
-      abort(reason) {
-        controller.abort(reason);
+      abort() {
+        aborted = true;
+        controller.abort();
         body?.destroy();
       },
     };

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { ByteSource, UpstreamCall, UpstreamResponse, UpstreamTransport } from './upstream-transport.js';
+import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamRequestInit, UpstreamResponse, UpstreamTransport } from './upstream-transport.js';
 
 // Keep-alive so that consecutive answers reuse connections (and TLS sessions) to a provider.
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Infinity });
@@ -11,30 +11,31 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: Infinity });
  * fetch for cost: undici's body is a Web stream with a promise per chunk and about
  * 34 KB of state per open request; an IncomingMessage pushes chunks and pauses natively.
  */
-export const nodeHttpTransport: UpstreamTransport = (url, init) => new NodeHttpExchange(url, init);
+export const nodeHttpTransport: UpstreamTransport = (url, init, receiver) => new NodeHttpExchange(url, init, receiver);
 
 type Handlers = Parameters<ByteSource['start']>[0];
-type Settle = { resolve: (response: UpstreamResponse) => void; reject: (reason: unknown) => void };
 
 /**
  * One request and its answer as one object: the call, the response and its body
- * source. Its listeners are methods bound once and added with `on`, not `once`: each
+ * source. Four listeners, made once per request and added with `on`, not `once`: each
  * `once` costs a wrapper and its state per open stream, and the flags below already
- * make every callback fire at most once.
+ * make every callback fire at most once. A body's 'error' is always followed by its
+ * 'close', which reads the outcome (`readableEnded`, `errored`); so 'end' and 'error'
+ * need no listener of their own beyond a shared no-op (an 'error' without a listener
+ * would throw).
  */
 class NodeHttpExchange implements UpstreamCall, UpstreamResponse, ByteSource {
-  readonly response: Promise<UpstreamResponse>;
   readonly #req: ClientRequest;
   #res: IncomingMessage | undefined;
-  /** Until the response headers arrive (or the request fails or is aborted). */
-  #settle: Settle | undefined;
+  /** Hears the outcome until the response headers arrive; cleared then or on abort. */
+  #receiver: UpstreamReceiver | undefined;
   #handlers: Handlers | undefined;
   /** No callback fires any more: the body ended, failed, or was destroyed. */
   #done = false;
   /** A failure between the response and `start`, delivered by `start`. */
   #early: unknown;
 
-  constructor(url: string, init: Parameters<UpstreamTransport>[1]) {
+  constructor(url: string, init: UpstreamRequestInit, receiver: UpstreamReceiver) {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     const body = Buffer.from(init.body);
@@ -42,7 +43,7 @@ class NodeHttpExchange implements UpstreamCall, UpstreamResponse, ByteSource {
     // header map per request (the Host header is ours to send in that form).
     const headers = ['host', target.host, 'content-length', String(body.byteLength)];
     for (const [name, value] of Object.entries(init.headers)) headers.push(name, value);
-    this.response = new Promise<UpstreamResponse>((resolve, reject) => (this.#settle = { resolve, reject }));
+    this.#receiver = receiver;
     const req = (secure ? httpsRequest : httpRequest)(target, { method: init.method, headers, agent: secure ? httpsAgent : httpAgent });
     this.#req = req;
     req.on('error', this.#onRequestError);
@@ -52,9 +53,8 @@ class NodeHttpExchange implements UpstreamCall, UpstreamResponse, ByteSource {
 
   // UpstreamCall
 
-  abort(reason: unknown): void {
-    this.#settle?.reject(reason);
-    this.#settle = undefined;
+  abort(): void {
+    this.#receiver = undefined;
     this.destroy();
   }
 
@@ -81,12 +81,11 @@ class NodeHttpExchange implements UpstreamCall, UpstreamResponse, ByteSource {
     if (this.#early !== undefined) return handlers.error(this.#early);
     const res = this.#res;
     if (!res || this.#done) return;
+    // Already over (it cannot be in practice: start follows the headers synchronously).
+    if (res.closed) return this.#onClose();
     // Node's own streaming UTF-8 decoder: lighter per stream than a TextDecoder.
     res.setEncoding('utf8');
     res.on('data', this.#onData);
-    res.on('end', this.#onEnd);
-    res.on('error', this.#onError);
-    // A connection cut mid-body ends as 'close' without 'end'.
     res.on('close', this.#onClose);
   }
 
@@ -106,35 +105,43 @@ class NodeHttpExchange implements UpstreamCall, UpstreamResponse, ByteSource {
 
   readonly #onResponse = (res: IncomingMessage): void => {
     this.#res = res;
-    this.#settle?.resolve(this);
-    this.#settle = undefined;
+    res.on('error', ignore);
+    const receiver = this.#receiver;
+    this.#receiver = undefined;
+    receiver?.onResponse(this);
   };
 
   // Before the response: a network failure. After it: the body failed.
   readonly #onRequestError = (err: unknown): void => {
-    if (!this.#settle) return this.#onError(err);
-    this.#settle.reject(err);
-    this.#settle = undefined;
+    const receiver = this.#receiver;
+    if (!receiver) return this.#fail(err);
+    this.#receiver = undefined;
+    receiver.onFailure(err);
   };
 
   readonly #onData = (chunk: string): void => {
     if (!this.#done) this.#handlers?.data(chunk);
   };
 
-  readonly #onEnd = (): void => {
-    if (this.#done) return;
-    this.#done = true;
-    this.#handlers?.end();
-  };
-
+  // A body that ended was read to its end; anything else (a connection cut mid-body,
+  // a parse error) closes without ending.
   readonly #onClose = (): void => {
-    if (!this.#res?.complete) this.#onError(new Error('upstream connection closed before the body ended'));
+    const res = this.#res;
+    if (res?.readableEnded && !res.errored) {
+      if (this.#done) return;
+      this.#done = true;
+      return this.#handlers?.end();
+    }
+    this.#fail(res?.errored ?? new Error('upstream connection closed before the body ended'));
   };
 
-  readonly #onError = (err: unknown): void => {
+  #fail(err: unknown): void {
     if (this.#done) return;
     this.#done = true;
-    if (this.#handlers) this.#handlers.error(err);
-    else this.#early = err ?? new Error('upstream body failed');
-  };
+    const error = err ?? new Error('upstream body failed');
+    if (this.#handlers) this.#handlers.error(error);
+    else this.#early = error;
+  }
 }
+
+const ignore = (): void => {};

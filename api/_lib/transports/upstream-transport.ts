@@ -32,17 +32,29 @@ export interface UpstreamResponse {
   body: ByteSource;
 }
 
-/** One request in flight. */
-export interface UpstreamCall {
-  /** Settles with the response headers; rejects on network failure or `abort`. */
-  response: Promise<UpstreamResponse>;
-  /**
-   * Stops the request at any stage: a pending `response` rejects with `reason`, a
-   * streaming body closes. The caller owns cancellation (its stream's one signal), so a
-   * call needs no AbortController of its own where the platform does not require one.
-   */
-  abort(reason: unknown): void;
+/**
+ * Hears how one request went: exactly one of the two, unless the call was aborted
+ * first (then neither). Callbacks on an object rather than a promise: an upstream
+ * request waits on its headers for as long as the model takes to start, and a promise
+ * chain held that long is garbage the collector has already moved to the old
+ * generation by the time it dies (measured, docs/server-design.md).
+ */
+export interface UpstreamReceiver {
+  onResponse(response: UpstreamResponse): void;
+  /** The request failed before its response headers (a network failure). */
+  onFailure(error: unknown): void;
 }
 
-/** Sends one request. */
-export type UpstreamTransport = (url: string, init: UpstreamRequestInit) => UpstreamCall;
+/** One request in flight. */
+export interface UpstreamCall {
+  /**
+   * Stops the request at any stage: before the headers, no receiver callback fires any
+   * more; a streaming body closes. The caller owns cancellation (its stream's one
+   * signal), so a call needs no AbortController of its own where the platform does not
+   * require one.
+   */
+  abort(): void;
+}
+
+/** Sends one request; its outcome goes to `receiver`. */
+export type UpstreamTransport = (url: string, init: UpstreamRequestInit, receiver: UpstreamReceiver) => UpstreamCall;
