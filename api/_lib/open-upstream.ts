@@ -155,15 +155,13 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
   #finished = false;
   #handler: UpstreamEventHandler | undefined;
   #buffered: UpstreamEvent[] = [];
-  // Idle watchdog: one timer, re-armed lazily; it only counts while we wait on the
-  // upstream (not while paused for a slow client).
-  #lastActivity = performance.now();
+  // Idle watchdog: one timer for the attempt, pushed back with `refresh()` (which
+  // allocates nothing) at every upstream read; it only counts while we wait on the
+  // upstream, not while paused for a slow client.
   #paused = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timer: ReturnType<typeof setTimeout>;
   readonly #onTimer = (): void => {
-    const { idleTimeoutMs } = this.#options;
-    const quiet = performance.now() - this.#lastActivity;
-    if (this.#paused || quiet < idleTimeoutMs) return this.#watch(this.#paused ? idleTimeoutMs : idleTimeoutMs - quiet);
+    if (this.#paused) return void this.#timer.refresh();
     this.#fail(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true }));
   };
 
@@ -171,7 +169,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
     this.#options = options;
     this.attempts = attempts;
     this.#owner = owner;
-    this.#watch(options.idleTimeoutMs);
+    this.#timer = setTimeout(this.#onTimer, options.idleTimeoutMs);
     const reader = options.adapter.createStreamReader();
     this.#parser = createParser({
       onEvent: (message) => {
@@ -201,7 +199,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
 
   onResponse(response: UpstreamResponse): void {
     this.#source = response.body;
-    this.#lastActivity = performance.now();
+    this.#timer.refresh();
     if (response.status >= 200 && response.status <= 299) return response.body.start(this);
     // An abort silences the body, and the owner has heard of it by then: nothing to do.
     void readSome(response.body, MAX_ERROR_BODY_BYTES).then((text) => {
@@ -228,7 +226,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
   data(chunk: string): void {
     if (this.#finished) return;
     this.#chars += chunk.length;
-    this.#lastActivity = performance.now();
+    this.#timer.refresh();
     // The parser joins a line left over from the last read with the next chunk, which
     // copies the whole network read. Fed in two pieces cut after the chunk's first
     // blank line, only the short head is joined and the rest is parsed where it lies.
@@ -269,7 +267,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
 
   resume(): void {
     this.#paused = false;
-    this.#lastActivity = performance.now();
+    this.#timer.refresh();
     this.#source?.resume();
   }
 
@@ -277,10 +275,6 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
     if (this.#finished) return;
     this.#release();
     this.#stop(CANCELLED);
-  }
-
-  #watch(delay: number): void {
-    this.#timer = setTimeout(this.#onTimer, delay);
   }
 
   #release(): void {

@@ -32,19 +32,17 @@ const encoder = new TextEncoder();
 export class SseWriter {
   readonly #streamId: string;
   readonly #controller: ReadableStreamDefaultController<Uint8Array>;
-  readonly #heartbeatMs: number;
   #seq = 0;
-  #lastSent = performance.now();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Fires `heartbeatMs` after the last write: every write re-arms it with `refresh()`, which allocates nothing. */
+  readonly #timer: ReturnType<typeof setTimeout>;
   #closed = false;
   #corked: string | undefined;
 
   constructor(streamId: string, controller: ReadableStreamDefaultController<Uint8Array>, heartbeatMs: number, retryMs = 1000) {
     this.#streamId = streamId;
     this.#controller = controller;
-    this.#heartbeatMs = heartbeatMs;
+    this.#timer = setTimeout(this.#onTimer, heartbeatMs);
     this.#enqueue(`retry: ${retryMs}\n\n`);
-    this.#arm(heartbeatMs);
   }
 
   /** Frames the events into one chunk (one write downstream). */
@@ -95,20 +93,17 @@ export class SseWriter {
     }
     try {
       this.#controller.enqueue(encoder.encode(text));
-      this.#lastSent = performance.now();
+      this.#timer.refresh();
     } catch {
       this.#stop();
     }
   }
 
-  #arm(delay: number): void {
-    this.#timer = setTimeout(this.#onTimer, delay);
-  }
-
-  // Made once per stream, not once per heartbeat.
+  // Made once per stream, not once per heartbeat. Quiet for heartbeatMs by construction.
   readonly #onTimer = (): void => {
-    const quiet = performance.now() - this.#lastSent;
-    if (quiet >= this.#heartbeatMs && (this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
-    if (!this.#closed) this.#arm(Math.max(1, this.#heartbeatMs - (performance.now() - this.#lastSent)));
+    if (this.#closed) return;
+    if ((this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
+    // Behind: the connection is not idle; look again in a while.
+    else this.#timer.refresh();
   };
 }

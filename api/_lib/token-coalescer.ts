@@ -32,11 +32,19 @@ class Coalescer implements TokenCoalescer {
   #pending = '';
   #sentFirst = false;
   #lastFlush = 0;
+  /**
+   * One timer for the whole stream, re-armed with `refresh()`: a new timer per window
+   * (several a second) was garbage that lived a window long, long enough to be
+   * promoted under load. A drain does not clear it; a fire with nothing armed is a no-op.
+   */
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #armed = false;
   #soon = false;
   #disposed = false;
   /** Made once per stream: the callbacks of the window timer and of the end-of-burst microtask. */
-  readonly #onTimer = (): void => this.drain();
+  readonly #onTimer = (): void => {
+    if (this.#armed) this.drain();
+  };
   readonly #onBurstEnd = (): void => {
     if (this.#soon && !this.#disposed) this.drain();
   };
@@ -57,14 +65,17 @@ class Coalescer implements TokenCoalescer {
         this.#soon = true;
         queueMicrotask(this.#onBurstEnd);
       }
-    } else if (!this.#timer) {
-      this.#timer = setTimeout(this.#onTimer, this.#windowMs - (now - this.#lastFlush));
+    } else if (!this.#armed) {
+      // A window from now, not from the last flush: at most one frame per window still,
+      // and no text waits longer than a window.
+      this.#armed = true;
+      if (this.#timer) this.#timer.refresh();
+      else this.#timer = setTimeout(this.#onTimer, this.#windowMs);
     }
   }
 
   drain(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#armed = false;
     this.#soon = false;
     if (this.#pending === '') return;
     const text = this.#pending;
@@ -75,8 +86,8 @@ class Coalescer implements TokenCoalescer {
 
   dispose(): void {
     this.#disposed = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#armed = false;
+    clearTimeout(this.#timer);
     this.#pending = '';
   }
 }

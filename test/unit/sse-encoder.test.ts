@@ -48,6 +48,57 @@ describe('SSE writer', () => {
     expect((await reader.read()).done).toBe(true);
   });
 
+  it('sends the keep-alive only after a full heartbeat of quiet: every write pushes it back', async () => {
+    const { writer, stream } = capture(150);
+    const chunks: Array<{ at: number; text: string }> = [];
+    const startedAt = performance.now();
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream) chunks.push({ at: performance.now() - startedAt, text: decoder.decode(chunk) });
+    })();
+    // Busy for 450 ms (three heartbeats), a write every 50 ms: no keep-alive is due.
+    for (let i = 0; i < 9; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      writer.send({ type: 'token', content: String(i) });
+    }
+    const lastWriteAt = performance.now() - startedAt;
+    await new Promise((resolve) => setTimeout(resolve, 260));
+    writer.close();
+    await reading;
+    const keepAlives = chunks.filter((c) => c.text === ': keep-alive\n\n');
+    expect(keepAlives).toHaveLength(1);
+    expect(keepAlives[0]!.at - lastWriteAt).toBeGreaterThanOrEqual(140);
+  });
+
+  it('skips the keep-alive while the client is behind, without spinning its timer', async () => {
+    let reads = 0;
+    let writer: SseWriter | undefined;
+    // Nobody reads this stream: after the first event it is behind for good.
+    new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          const counted = new Proxy(controller, {
+            get(target, key) {
+              if (key === 'desiredSize') reads++;
+              const value = Reflect.get(target, key, target) as unknown;
+              return typeof value === 'function' ? value.bind(target) : value;
+            },
+          });
+          writer = new SseWriter('s', counted, 30);
+        },
+      },
+      { highWaterMark: 10, size: (c) => c.byteLength },
+    );
+    writer!.send({ type: 'token', content: 'x'.repeat(50) });
+    expect(writer!.behind).toBe(true);
+    reads = 0;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // About one look per heartbeat (10 in 300 ms), not one per millisecond.
+    expect(reads).toBeGreaterThan(2);
+    expect(reads).toBeLessThan(30);
+    writer!.close();
+  });
+
   it('says when the client is behind', () => {
     let writer: SseWriter | undefined;
     new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 60_000)) }, { highWaterMark: 100, size: (c) => c.byteLength });

@@ -41,6 +41,31 @@ describe('token coalescer', () => {
     coalescer.dispose();
   });
 
+  it('keeps flushing window after window: a delta in the middle of one waits at most the window', async () => {
+    const flushes: Array<{ at: number; text: string }> = [];
+    const startedAt = performance.now();
+    const coalescer = createTokenCoalescer(40, { flushText: (text) => flushes.push({ at: performance.now() - startedAt, text }) });
+    const late: Array<{ at: number; text: string }> = [];
+    // Pairs of deltas 150 ms apart: the first of a pair goes out at once (its window is
+    // over), the second, 5 ms later, only when the timer fires; a drain now and then,
+    // as other events do.
+    for (let i = 0; i < 5; i++) {
+      coalescer.add(`<a${i}>`);
+      await sleep(5);
+      late.push({ at: performance.now() - startedAt, text: `<b${i}>` });
+      coalescer.add(`<b${i}>`);
+      if (i === 2) coalescer.drain();
+      await sleep(150);
+    }
+    coalescer.dispose();
+    expect(flushes.map((f) => f.text).join('')).toBe([0, 1, 2, 3, 4].map((i) => `<a${i}><b${i}>`).join(''));
+    for (const { at, text } of late) {
+      const flushedAt = flushes.find((f) => f.text.includes(text))!.at;
+      // The window (40 ms) plus the timer's and a loaded machine's slack; far from the 150 ms to the next delta.
+      expect(flushedAt - at, `delta ${text}`).toBeLessThan(40 + 60);
+    }
+  });
+
   it('drains on demand, so pending text goes out before any other event', async () => {
     expect(await run(10_000, ['a', 'b', 'drain', 'c', 'drain'])).toEqual(['a', 'b', 'c']);
   });
