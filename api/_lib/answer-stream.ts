@@ -6,10 +6,10 @@ import { UpstreamOpener, type OpenerListener, type UpstreamSession } from './ope
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { SseWriter } from './sse-encoder.js';
-import type { StreamEntry } from './stream-registry.js';
+import type { StreamEntry, StreamRegistry } from './stream-registry.js';
 import { StreamError, toStreamError } from './stream-error.js';
 import { createTokenCoalescer, type CoalescerTarget, type TokenCoalescer } from './token-coalescer.js';
-import { createCompletionCounter, type CompletionTokenCounter } from './tokenizer.js';
+import { countChatTokens, createCompletionCounter, type CompletionTokenCounter } from './tokenizer.js';
 import type { UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Metadata events go out at most this often, however small the coalescing window. */
@@ -30,11 +30,11 @@ export interface AnswerStreamOptions {
   clientSignal: AbortSignal;
   /** The stream is stopped (with `upstream_timeout`) after this long. */
   maxStreamMs: number;
-  /** Counts the prompt's tokens exactly; called at most once, when first needed. */
-  promptTokens: () => Promise<number>;
+  /** The prompt's exact token count when the handler already has it; else counted when first needed. */
+  promptTokens: number | undefined;
   log: Logger;
-  /** Called exactly once, however the stream ends. */
-  onEnd: () => void;
+  /** Where the stream is listed; it removes itself, however it ends. */
+  registry: StreamRegistry;
 }
 
 /** One answer's response body; also its registry entry (stop it by id, read its gauges). */
@@ -201,7 +201,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   // and never for an answer whose provider reports usage before a metadata event is due.
   #countPrompt(): Promise<number> {
     if (!this.#promptCount) {
-      this.#promptCount = this.#options.promptTokens();
+      const { request, promptTokens } = this.#options;
+      this.#promptCount = promptTokens === undefined ? countChatTokens(request.messages, request.model.encoding) : Promise.resolve(promptTokens);
       this.#promptCount.then((n) => (this.#promptTokens = n), ignore);
     }
     return this.#promptCount;
@@ -263,7 +264,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#session?.cancel();
     this.#coalescer.dispose();
     this.#counter.dispose();
-    this.#options.onEnd();
+    this.#options.registry.delete(this.#options.streamId);
   }
 
   // The answer is complete: check JSON if asked, then `done` with usage.

@@ -87,7 +87,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
       maxStreamMs: deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS,
       promptTokens,
       log,
-      onEnd: () => registry.delete(streamId),
+      registry,
     });
     registry.add(streamId, answer);
     return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, cors) });
@@ -95,19 +95,19 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
 
   // Rejects a prompt that cannot fit, and clamps maxTokens to what is left. The tokenizer
   // is only awaited when the cheap upper bound does not already fit, so a cold start
-  // never waits on loading it for an ordinary prompt.
-  async function fitContextWindow(request: NormalizedRequest): Promise<{ promptTokens: () => Promise<number> }> {
+  // never waits on loading it for an ordinary prompt. Returns the exact count when it
+  // had to make it; otherwise the answer counts when it needs to (a metadata event, or
+  // usage without the provider's).
+  async function fitContextWindow(request: NormalizedRequest): Promise<{ promptTokens: number | undefined }> {
     warmTokenizer(request.model.encoding);
-    const count = (): Promise<number> => countChatTokens(request.messages, request.model.encoding);
     const window = request.model.contextWindow;
-    // The exact count is asked for only when needed (a metadata event, or usage without the provider's).
-    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return { promptTokens: count };
-    const prompt = await count();
+    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return { promptTokens: undefined };
+    const prompt = await countChatTokens(request.messages, request.model.encoding);
     if (prompt >= window) {
       throw new StreamError('context_length_exceeded', `The conversation is ${prompt} tokens long; "${request.model.alias}" reads at most ${window}.`, { status: 400 });
     }
     request.maxTokens = Math.min(request.maxTokens, window - prompt);
-    return { promptTokens: () => Promise.resolve(prompt) };
+    return { promptTokens: prompt };
   }
 
   function cancel(request: Request, cors: HeaderRecord): Response {

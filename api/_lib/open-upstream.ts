@@ -1,9 +1,10 @@
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import type { RetryEvent } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, RetryConfig } from './config.js';
 import type { NormalizedRequest } from './request-schema.js';
-import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
+import type { ProviderAdapter, UpstreamEvent, UpstreamStreamReader } from './providers/provider-adapter.js';
 import { backoffDelayMs } from './retry.js';
+import { SseParser, type SseReceiver } from './sse-parser.js';
 import { StreamError, toStreamError } from './stream-error.js';
 import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, UpstreamTransport } from './transports/upstream-transport.js';
 
@@ -141,10 +142,11 @@ interface AttemptOwner {
  * first event) the session itself. A class, so that an open stream holds one object and
  * a few callbacks rather than a scope of closures.
  */
-class Attempt implements UpstreamSession, UpstreamReceiver {
+class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   readonly attempts: number;
   readonly #options: OpenUpstreamOptions;
-  readonly #parser: EventSourceParser;
+  readonly #parser: SseParser;
+  readonly #reader: UpstreamStreamReader;
   /** Hears the outcome while the attempt opens; cleared once it has. */
   #owner: AttemptOwner | undefined;
   #call: UpstreamCall | undefined;
@@ -170,17 +172,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
     this.attempts = attempts;
     this.#owner = owner;
     this.#timer = setTimeout(this.#onTimer, options.idleTimeoutMs);
-    const reader = options.adapter.createStreamReader();
-    this.#parser = createParser({
-      onEvent: (message) => {
-        for (const event of reader.read(message)) this.#emit(event);
-      },
-      // Unknown fields and bad retry values are ignorable; only an oversized event is fatal.
-      onError: (error) => {
-        if (error.type === 'max-buffer-size-exceeded') this.#fail(new StreamError('upstream_error', 'The model provider sent a malformed stream.', { status: 502, retryable: true, detail: error.message }));
-      },
-      maxBufferSize: MAX_UPSTREAM_EVENT_CHARS,
-    });
+    this.#reader = options.adapter.createStreamReader();
+    this.#parser = new SseParser(this, MAX_UPSTREAM_EVENT_CHARS);
   }
 
   /** Sends the request; the first event that settles the attempt (text, finish, end or error) goes to the owner. */
@@ -227,14 +220,17 @@ class Attempt implements UpstreamSession, UpstreamReceiver {
     if (this.#finished) return;
     this.#chars += chunk.length;
     this.#timer.refresh();
-    // The parser joins a line left over from the last read with the next chunk, which
-    // copies the whole network read. Fed in two pieces cut after the chunk's first
-    // blank line, only the short head is joined and the rest is parsed where it lies.
-    // (The parser takes any split; where it is cut changes only what it copies.)
-    const cut = chunk.indexOf('\n\n') + 2;
-    if (cut <= 1 || cut >= chunk.length) return this.#parser.feed(chunk);
-    this.#parser.feed(chunk.slice(0, cut));
-    this.#parser.feed(chunk.slice(cut));
+    this.#parser.feed(chunk);
+  }
+
+  // The parser's findings (SseReceiver).
+
+  onSseMessage(message: EventSourceMessage): void {
+    for (const event of this.#reader.read(message)) this.#emit(event);
+  }
+
+  onSseOverflow(maxChars: number): void {
+    this.#fail(new StreamError('upstream_error', 'The model provider sent a malformed stream.', { status: 502, retryable: true, detail: `an event longer than ${maxChars} characters` }));
   }
 
   end(): void {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planOpenAIChatAnswer } from '../../demo/upstream/server.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
@@ -87,6 +89,40 @@ describe('upstream faults, each handled by the rule', () => {
       expect(events.at(-1)?.event).toMatchObject({ code: 'upstream_unavailable', message: 'Could not reach the model provider.', retryable: true });
     } finally {
       await dead.close();
+    }
+  });
+
+  it('an upstream event past the 1 MiB bound is cut off: a plain error, the connection closed, nothing kept', async () => {
+    // An upstream that sends one endless line: "data: xxxx…" in 64 KiB writes, up to 4 MiB.
+    let closedEarly = false;
+    let written = 0;
+    const endless = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.on('close', () => (closedEarly = written < 4 * 1024 * 1024));
+      const piece = 'x'.repeat(64 * 1024);
+      const more = (): void => {
+        while (written < 4 * 1024 * 1024 && !res.destroyed) {
+          written += piece.length;
+          if (!res.write(written === piece.length ? `data: ${piece}` : piece)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    const bounded = await startTestApi({ OPENAI_BASE_URL: `http://127.0.0.1:${(endless.address() as AddressInfo).port}/v1`, AI_STREAM_MAX_RETRIES: '0' });
+    try {
+      const events = await ask(bounded, 'say a lot');
+      expect(types(events)).toEqual(['start', 'error']);
+      expect(events.at(-1)?.event).toMatchObject({ code: 'upstream_error', message: 'The model provider sent a malformed stream.', retryable: true });
+      await waitFor(() => closedEarly, 2_000, 'the upstream connection to be closed before its 4 MiB');
+      expect(bounded.handler.registry.size).toBe(0);
+      expect(bounded.logs.find((l) => l.event === 'error')?.detail).toMatch(/longer than 1048576 characters/);
+    } finally {
+      await bounded.close();
+      endless.closeAllConnections();
+      endless.close();
     }
   });
 
