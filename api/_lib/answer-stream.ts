@@ -79,7 +79,9 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   readonly #deadline: ReturnType<typeof setTimeout>;
   #promptTokens: number | undefined;
   #promptCount: Promise<number> | undefined;
-  readonly #providerUsage: { promptTokens?: number; completionTokens?: number } = {};
+  /** Usage as the provider reported it, when it did. */
+  #providerPromptTokens: number | undefined;
+  #providerCompletionTokens: number | undefined;
   #finishReason: FinishReason | undefined;
   #firstTokenAt: number | undefined;
   #lastMetadataAt = Number.NEGATIVE_INFINITY;
@@ -183,8 +185,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
         this.#coalescer.add(event.text);
         return;
       case 'usage':
-        if (event.promptTokens !== undefined) this.#providerUsage.promptTokens = event.promptTokens;
-        if (event.completionTokens !== undefined) this.#providerUsage.completionTokens = event.completionTokens;
+        if (event.promptTokens !== undefined) this.#providerPromptTokens = event.promptTokens;
+        if (event.completionTokens !== undefined) this.#providerCompletionTokens = event.completionTokens;
         return;
       case 'finish':
         this.#finishReason = event.reason;
@@ -235,8 +237,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   }
 
   async #usage(): Promise<Usage> {
-    const p = this.#providerUsage.promptTokens;
-    const c = this.#providerUsage.completionTokens;
+    const p = this.#providerPromptTokens;
+    const c = this.#providerCompletionTokens;
     if (p !== undefined && c !== undefined) return { promptTokens: p, completionTokens: c, totalTokens: p + c, source: 'provider' };
     const [prompt, completion] = await Promise.all([
       p ?? withTimeout(this.#countPrompt(), COUNT_WAIT_MS, 0),

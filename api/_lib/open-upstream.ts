@@ -156,7 +156,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   #chars = 0;
   #finished = false;
   #handler: UpstreamEventHandler | undefined;
-  #buffered: UpstreamEvent[] = [];
+  /** Events read before `start` (the first ones, while opening); dropped once delivered. */
+  #buffered: UpstreamEvent[] | undefined = [];
   // Idle watchdog: one timer for the attempt, pushed back with `refresh()` (which
   // allocates nothing) at every upstream read; it only counts while we wait on the
   // upstream, not while paused for a slow client.
@@ -250,8 +251,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
 
   start(handler: UpstreamEventHandler): void {
     this.#handler = handler;
-    const buffered = this.#buffered;
-    this.#buffered = [];
+    const buffered = this.#buffered ?? [];
+    this.#buffered = undefined;
     for (const event of buffered) handler.onUpstreamEvent(event);
     if (!this.#finished) this.resume();
   }
@@ -304,7 +305,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     const owner = this.#owner;
     if (owner) {
       if (event.type === 'error') return this.#failOpen(event.error);
-      this.#buffered.push(event);
+      (this.#buffered ??= []).push(event);
       if (event.type === 'text' || event.type === 'finish' || last) {
         this.#owner = undefined;
         owner.attemptOpened(this);
@@ -312,7 +313,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
       return;
     }
     if (this.#handler) this.#handler.onUpstreamEvent(event);
-    else this.#buffered.push(event);
+    else (this.#buffered ??= []).push(event);
   }
 }
 
