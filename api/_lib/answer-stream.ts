@@ -6,6 +6,7 @@ import { UpstreamOpener, type OpenerListener, type UpstreamSession } from './ope
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { SseWriter } from './sse-encoder.js';
+import type { Clocked, StreamClock } from './stream-clock.js';
 import type { StreamEntry, StreamRegistry } from './stream-registry.js';
 import { StreamError, toStreamError } from './stream-error.js';
 import { createTokenCoalescer, type CoalescerTarget, type TokenCoalescer } from './token-coalescer.js';
@@ -35,6 +36,8 @@ export interface AnswerStreamOptions {
   log: Logger;
   /** Where the stream is listed; it removes itself, however it ends. */
   registry: StreamRegistry;
+  /** Ticks the stream's coarse timeouts: the deadline, the heartbeat, the upstream idle watchdog. */
+  clock: StreamClock;
 }
 
 /** One answer's response body; also its registry entry (stop it by id, read its gauges). */
@@ -63,7 +66,7 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
  * thousand open streams then hold a thousand of these, not tens of thousands of
  * functions and their scopes.
  */
-class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, OpenerListener, EventListenerObject {
+class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, OpenerListener, EventListenerObject, Clocked {
   readonly body: ReadableStream<Uint8Array>;
   readonly #options: AnswerStreamOptions;
   readonly #startedAt = performance.now();
@@ -76,7 +79,6 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   #session: UpstreamSession | undefined;
   /** Why the stream was stopped from outside; undefined while nobody stopped it. */
   #abortReason: unknown;
-  readonly #deadline: ReturnType<typeof setTimeout>;
   #promptTokens: number | undefined;
   #promptCount: Promise<number> | undefined;
   /** Usage as the provider reported it, when it did. */
@@ -96,7 +98,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     // fewer, larger pieces, which costs less per token.
     this.#coalescer = createTokenCoalescer(options.config.coalesceMs, this);
     options.clientSignal.addEventListener('abort', this, { once: true });
-    this.#deadline = setTimeout(this.#onDeadline, options.maxStreamMs);
+    options.clock.add(this);
     this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
     // A client that left while the request was read never fires the listener.
     if (options.clientSignal.aborted) this.handleEvent();
@@ -153,8 +155,15 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.abort(new ClientDisconnected(this.#options.clientSignal.reason));
   }
 
-  readonly #onDeadline = (): void =>
-    this.abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true }));
+  /** A tick of the stream clock: the deadline, then the heartbeat and the upstream idle watchdog. */
+  onTick(now: number): void {
+    if (this.#ending) return;
+    if (now - this.#startedAt >= this.#options.maxStreamMs) {
+      return this.abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true }));
+    }
+    this.#writer?.onTick(now);
+    (this.#session ?? this.#opener)?.onTick(now);
+  }
 
   /** A coalesced piece of text is ready (CoalescerTarget). */
   flushText(content: string): void {
@@ -261,7 +270,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   }
 
   #release(): void {
-    clearTimeout(this.#deadline);
+    this.#options.clock.delete(this);
     this.#options.clientSignal.removeEventListener('abort', this);
     this.#session?.cancel();
     this.#coalescer.dispose();

@@ -8,6 +8,7 @@ import { readJsonBody } from './read-body.js';
 import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
 import { sseHeaders } from './sse-encoder.js';
 import { StreamError, errorResponse, toStreamError } from './stream-error.js';
+import { StreamClock, clockTickMs } from './stream-clock.js';
 import { StreamRegistry } from './stream-registry.js';
 import { fetchTransport } from './transports/fetch-transport.js';
 import { nodeHttpTransport } from './transports/node-http-transport.js';
@@ -43,6 +44,8 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   const registry = deps.registry ?? new StreamRegistry();
   const log = deps.log ?? createLogger();
   const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
+  const maxStreamMs = deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
+  const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs));
 
   const handler = async (request: Request): Promise<Response> => {
     let cors: HeaderRecord = {};
@@ -84,10 +87,11 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
       transport,
       config,
       clientSignal: request.signal,
-      maxStreamMs: deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS,
+      maxStreamMs,
       promptTokens,
       log,
       registry,
+      clock,
     });
     registry.add(streamId, answer);
     return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, cors) });

@@ -55,6 +55,8 @@ export interface UpstreamSession {
   cancel(): void;
   /** Body characters read from the upstream so far (backpressure checks). */
   charsRead(): number;
+  /** A tick of the stream's clock: the upstream idle watchdog. */
+  onTick(now: number): void;
 }
 
 /**
@@ -99,6 +101,11 @@ export class UpstreamOpener implements AttemptOwner {
     clearTimeout(this.#wait);
     this.#attempt?.abort(reason ?? CANCELLED);
     this.#attempt = undefined;
+  }
+
+  /** A tick of the stream's clock: the idle watchdog of the attempt in flight. */
+  onTick(now: number): void {
+    this.#attempt?.onTick(now);
   }
 
   attemptOpened(attempt: Attempt): void {
@@ -158,21 +165,15 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   #handler: UpstreamEventHandler | undefined;
   /** Events read before `start` (the first ones, while opening); dropped once delivered. */
   #buffered: UpstreamEvent[] | undefined = [];
-  // Idle watchdog: one timer for the attempt, pushed back with `refresh()` (which
-  // allocates nothing) at every upstream read; it only counts while we wait on the
-  // upstream, not while paused for a slow client.
+  // Idle watchdog, looked at on the stream clock's ticks: it only counts while we wait
+  // on the upstream, not while paused for a slow client.
+  #lastRead = performance.now();
   #paused = false;
-  readonly #timer: ReturnType<typeof setTimeout>;
-  readonly #onTimer = (): void => {
-    if (this.#paused) return void this.#timer.refresh();
-    this.#fail(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true }));
-  };
 
   constructor(options: OpenUpstreamOptions, attempts: number, owner: AttemptOwner) {
     this.#options = options;
     this.attempts = attempts;
     this.#owner = owner;
-    this.#timer = setTimeout(this.#onTimer, options.idleTimeoutMs);
     this.#reader = options.adapter.createStreamReader();
     this.#parser = new SseParser(this, MAX_UPSTREAM_EVENT_CHARS);
   }
@@ -193,7 +194,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
 
   onResponse(response: UpstreamResponse): void {
     this.#source = response.body;
-    this.#timer.refresh();
+    this.#lastRead = performance.now();
     if (response.status >= 200 && response.status <= 299) return response.body.start(this);
     // An abort silences the body, and the owner has heard of it by then: nothing to do.
     void readSome(response.body, MAX_ERROR_BODY_BYTES).then((text) => {
@@ -220,7 +221,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   data(chunk: string): void {
     if (this.#finished) return;
     this.#chars += chunk.length;
-    this.#timer.refresh();
+    this.#lastRead = performance.now();
     this.#parser.feed(chunk);
   }
 
@@ -264,7 +265,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
 
   resume(): void {
     this.#paused = false;
-    this.#timer.refresh();
+    this.#lastRead = performance.now();
     this.#source?.resume();
   }
 
@@ -276,7 +277,12 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
 
   #release(): void {
     this.#finished = true;
-    clearTimeout(this.#timer);
+  }
+
+  /** The idle watchdog (StreamClock): no upstream byte for `idleTimeoutMs` while not paused ends the attempt. */
+  onTick(now: number): void {
+    if (this.#finished || this.#paused || now - this.#lastRead < this.#options.idleTimeoutMs) return;
+    this.#fail(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true }));
   }
 
   // Ends the session with an error: before the peek it rejects (so it can be retried),

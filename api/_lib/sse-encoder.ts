@@ -27,21 +27,22 @@ const encoder = new TextEncoder();
  * Writes one stream's SSE bytes into its response body: ids `streamId:seq`, a `retry:`
  * field first, and a `: keep-alive` comment when nothing went out for `heartbeatMs`
  * (proxies close idle connections: nginx and load balancers after 60 s). A heartbeat is
- * skipped while the client is behind: its connection is not idle then.
+ * skipped while the client is behind: its connection is not idle then. The writer has
+ * no timer of its own: the stream's clock calls `onTick` (StreamClock).
  */
 export class SseWriter {
   readonly #streamId: string;
   readonly #controller: ReadableStreamDefaultController<Uint8Array>;
+  readonly #heartbeatMs: number;
   #seq = 0;
-  /** Fires `heartbeatMs` after the last write: every write re-arms it with `refresh()`, which allocates nothing. */
-  readonly #timer: ReturnType<typeof setTimeout>;
+  #lastSent = performance.now();
   #closed = false;
   #corked: string | undefined;
 
   constructor(streamId: string, controller: ReadableStreamDefaultController<Uint8Array>, heartbeatMs: number, retryMs = 1000) {
     this.#streamId = streamId;
     this.#controller = controller;
-    this.#timer = setTimeout(this.#onTimer, heartbeatMs);
+    this.#heartbeatMs = heartbeatMs;
     this.#enqueue(`retry: ${retryMs}\n\n`);
   }
 
@@ -80,9 +81,16 @@ export class SseWriter {
     this.#stop();
   }
 
+  /** Sends the heartbeat when nothing went out for `heartbeatMs` (`now` from performance.now()). */
+  onTick(now: number): void {
+    if (this.#closed || now - this.#lastSent < this.#heartbeatMs) return;
+    if ((this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
+    // Behind: the connection is not idle; look again a heartbeat later.
+    else this.#lastSent = now;
+  }
+
   #stop(): void {
     this.#closed = true;
-    clearTimeout(this.#timer);
   }
 
   #enqueue(text: string): void {
@@ -93,17 +101,9 @@ export class SseWriter {
     }
     try {
       this.#controller.enqueue(encoder.encode(text));
-      this.#timer.refresh();
+      this.#lastSent = performance.now();
     } catch {
       this.#stop();
     }
   }
-
-  // Made once per stream, not once per heartbeat. Quiet for heartbeatMs by construction.
-  readonly #onTimer = (): void => {
-    if (this.#closed) return;
-    if ((this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
-    // Behind: the connection is not idle; look again in a while.
-    else this.#timer.refresh();
-  };
 }

@@ -121,6 +121,41 @@ describe('cancelling while the upstream is being retried', () => {
   });
 });
 
+describe('the heartbeat', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // The shortest heartbeat the config allows, against an upstream that stalls.
+    api = await startTestApi({ AI_STREAM_HEARTBEAT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('sends a keep-alive comment about every heartbeat while the upstream is quiet', async () => {
+    const controller = new AbortController();
+    const response = await postChat(api.endpoint, { messages: [{ role: 'user', content: 'then silence [[fault:stall]]' }] }, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    const keepAlives: number[] = [];
+    const startedAt = performance.now();
+    let text = '';
+    while (performance.now() - startedAt < 2_700) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const chunk = decoder.decode(value, { stream: true });
+      text += chunk;
+      if (chunk.includes(': keep-alive\n\n')) keepAlives.push(performance.now() - startedAt);
+    }
+    controller.abort();
+    expect(text).toContain('"type":"token"');
+    // At 1 s and 2 s after the last text (the clock ticks every 100 ms here).
+    expect(keepAlives.length).toBeGreaterThanOrEqual(2);
+    expect(keepAlives[1]! - keepAlives[0]!).toBeGreaterThan(900);
+    expect(keepAlives[1]! - keepAlives[0]!).toBeLessThan(1_500);
+    await waitFor(() => api.handler.registry.size === 0, 2_000, 'registry to empty');
+  });
+});
+
 describe('the stream deadline', () => {
   let api: TestApi;
   beforeAll(async () => {

@@ -38,64 +38,55 @@ describe('SSE writer', () => {
     expect(frame.includes('\r')).toBe(false);
   });
 
-  it('sends a keep-alive comment while the stream is quiet, and stops after close', async () => {
+  it('sends a keep-alive comment on a tick after a quiet heartbeat, and nothing after close', async () => {
     const { writer, stream } = capture(50);
     const reader = stream.getReader();
     const decoder = new TextDecoder();
     expect(decoder.decode((await reader.read()).value)).toBe('retry: 1000\n\n');
+    writer.onTick(performance.now() + 50);
     expect(decoder.decode((await reader.read()).value)).toBe(': keep-alive\n\n');
     writer.close();
+    writer.onTick(performance.now() + 1_000);
     expect((await reader.read()).done).toBe(true);
   });
 
-  it('sends the keep-alive only after a full heartbeat of quiet: every write pushes it back', async () => {
-    const { writer, stream } = capture(150);
-    const chunks: Array<{ at: number; text: string }> = [];
+  it('counts the heartbeat from the last write: a tick before it is due sends nothing', async () => {
+    let writer!: SseWriter;
+    // Room for everything: the client is never behind here.
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 1_000)) }, { highWaterMark: 1e6, size: (c) => c.byteLength });
     const startedAt = performance.now();
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of stream) chunks.push({ at: performance.now() - startedAt, text: decoder.decode(chunk) });
-    })();
-    // Busy for 450 ms (three heartbeats), a write every 50 ms: no keep-alive is due.
-    for (let i = 0; i < 9; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      writer.send({ type: 'token', content: String(i) });
-    }
-    const lastWriteAt = performance.now() - startedAt;
-    await new Promise((resolve) => setTimeout(resolve, 260));
+    writer.onTick(startedAt + 900);
+    writer.send({ type: 'token', content: 'a' });
+    const wroteAt = performance.now();
+    // Due 1,000 ms after the first write but not after the last one.
+    writer.onTick(startedAt + 1_050);
+    writer.onTick(wroteAt + 990);
+    writer.onTick(wroteAt + 1_000);
     writer.close();
-    await reading;
-    const keepAlives = chunks.filter((c) => c.text === ': keep-alive\n\n');
-    expect(keepAlives).toHaveLength(1);
-    expect(keepAlives[0]!.at - lastWriteAt).toBeGreaterThanOrEqual(140);
+    const text = await readAll(stream);
+    expect(text.split(': keep-alive\n\n')).toHaveLength(2);
+    expect(text.endsWith(': keep-alive\n\n')).toBe(true);
   });
 
-  it('skips the keep-alive while the client is behind, without spinning its timer', async () => {
-    let reads = 0;
+  it('skips the keep-alive while the client is behind, and looks again a heartbeat later', async () => {
     let writer: SseWriter | undefined;
-    // Nobody reads this stream: after the first event it is behind for good.
-    new ReadableStream<Uint8Array>(
-      {
-        start(controller) {
-          const counted = new Proxy(controller, {
-            get(target, key) {
-              if (key === 'desiredSize') reads++;
-              const value = Reflect.get(target, key, target) as unknown;
-              return typeof value === 'function' ? value.bind(target) : value;
-            },
-          });
-          writer = new SseWriter('s', counted, 30);
-        },
-      },
-      { highWaterMark: 10, size: (c) => c.byteLength },
-    );
+    // Nobody reads this stream yet: after the first event it is behind.
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 100)) }, { highWaterMark: 10, size: (c) => c.byteLength });
     writer!.send({ type: 'token', content: 'x'.repeat(50) });
     expect(writer!.behind).toBe(true);
-    reads = 0;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // About one look per heartbeat (10 in 300 ms), not one per millisecond.
-    expect(reads).toBeGreaterThan(2);
-    expect(reads).toBeLessThan(30);
+    const now = performance.now();
+    writer!.onTick(now + 100);
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // The client catches up: what was queued, and no keep-alive among it.
+    for (let i = 0; i < 2; i++) text += decoder.decode((await reader.read()).value);
+    expect(text).not.toContain('keep-alive');
+    expect(writer!.behind).toBe(false);
+    // Skipped at now + 100, so not due again until a heartbeat after that.
+    writer!.onTick(now + 150);
+    writer!.onTick(now + 200);
+    expect(decoder.decode((await reader.read()).value)).toBe(': keep-alive\n\n');
     writer!.close();
   });
 
