@@ -373,47 +373,44 @@ async function each<T>(roles: readonly Role[], notes: string[], what: string, me
 }
 
 /**
- * CPU_ROUNDS measurements per server, the servers alternating within each round so that
- * a burst of load from elsewhere on the machine hits all of them alike; the median of
- * each server's rounds is its figure, and the spread is kept for the notes.
+ * Several measurements per server, the servers alternating within each round so that a
+ * burst of load from elsewhere on the machine hits all of them alike; each server's
+ * median round (by `figure`) is its result, and every round's figure is kept as its
+ * spread for the notes. `rolesIn` says which servers a round measures.
  */
-async function cpuRounds(notes: string[], what: string, measure: (role: Role) => Promise<CpuFigures>): Promise<Partial<Record<Role, CpuFigures>>> {
-  const runs = new Map<Role, CpuFigures[]>();
-  for (let round = 1; round <= CPU_ROUNDS; round++) {
-    const figures = await each(ROLES, notes, `${what}, round ${round} of ${CPU_ROUNDS}`, measure);
-    for (const role of ROLES) {
-      const f = figures[role];
-      if (f) runs.set(role, [...(runs.get(role) ?? []), f]);
-    }
-  }
-  const out: Partial<Record<Role, CpuFigures>> = {};
-  for (const [role, list] of runs) {
-    const sorted = [...list].sort((a, b) => a.microsPerToken - b.microsPerToken);
-    const median = sorted[sorted.length >> 1];
-    if (median) out[role] = { ...median, spread: sorted.map((f) => f.microsPerToken) };
-  }
-  return out;
-}
-
-/** SLOW_ROUNDS slow-stream phases for ours and the pass-through, alternating, one for the AI SDK; the median round by peak RSS per stream. */
-async function slowRounds(notes: string[], what: string, measure: (role: Role) => Promise<SlowFigures>): Promise<Partial<Record<Role, SlowFigures>>> {
-  const runs = new Map<Role, SlowFigures[]>();
-  for (let round = 1; round <= SLOW_ROUNDS; round++) {
-    const roles = round === 1 ? ROLES : ROLES.filter((role) => role !== 'aisdk');
-    const figures = await each(roles, notes, `${what}, round ${round} of ${SLOW_ROUNDS}`, measure);
+async function medianRounds<T extends { spread?: number[] }>(
+  notes: string[],
+  what: string,
+  rounds: number,
+  rolesIn: (round: number) => readonly Role[],
+  figure: (f: T) => number,
+  measure: (role: Role) => Promise<T>,
+): Promise<Partial<Record<Role, T>>> {
+  const runs = new Map<Role, T[]>();
+  for (let round = 1; round <= rounds; round++) {
+    const roles = rolesIn(round);
+    const figures = await each(roles, notes, `${what}, round ${round} of ${rounds}`, measure);
     for (const role of roles) {
       const f = figures[role];
       if (f) runs.set(role, [...(runs.get(role) ?? []), f]);
     }
   }
-  const out: Partial<Record<Role, SlowFigures>> = {};
+  const out: Partial<Record<Role, T>> = {};
   for (const [role, list] of runs) {
-    const sorted = [...list].sort((a, b) => a.kbPerStream - b.kbPerStream);
+    const sorted = [...list].sort((a, b) => figure(a) - figure(b));
     const median = sorted[sorted.length >> 1];
-    if (median) out[role] = { ...median, spread: sorted.map((f) => f.kbPerStream) };
+    if (median) out[role] = { ...median, spread: sorted.map(figure) };
   }
   return out;
 }
+
+/** CPU_ROUNDS CPU measurements for every server; the median by µs per token. */
+const cpuRounds = (notes: string[], what: string, measure: (role: Role) => Promise<CpuFigures>): Promise<Partial<Record<Role, CpuFigures>>> =>
+  medianRounds(notes, what, CPU_ROUNDS, () => ROLES, (f) => f.microsPerToken, measure);
+
+/** SLOW_ROUNDS slow-stream phases for ours and the pass-through, one for the AI SDK; the median by peak RSS per stream. */
+const slowRounds = (notes: string[], what: string, measure: (role: Role) => Promise<SlowFigures>): Promise<Partial<Record<Role, SlowFigures>>> =>
+  medianRounds(notes, what, SLOW_ROUNDS, (round) => (round === 1 ? ROLES : ROLES.filter((role) => role !== 'aisdk')), (f) => f.kbPerStream, measure);
 
 /** The server benchmark section of docs/benchmarks.md. */
 export default async function serverBench(): Promise<BenchSection> {

@@ -14,6 +14,19 @@ export function randomChunks(text: string, random: () => number, maxPiece: numbe
   return pieces;
 }
 
+/** Cuts `text` at the given offsets (those inside it, each once), as a stream's reads would arrive. */
+export function splitAt(text: string, offsets: readonly number[]): string[] {
+  const inside = [...new Set(offsets)].filter((at) => at > 0 && at < text.length).sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const at of inside) {
+    pieces.push(text.slice(from, at));
+    from = at;
+  }
+  pieces.push(text.slice(from));
+  return pieces;
+}
+
 /** Cuts bytes at random points (including inside multi-byte characters), 1..maxPiece long. */
 export function randomSplits(bytes: Uint8Array, random: () => number, maxPiece = 16): Uint8Array[] {
   const pieces: Uint8Array[] = [];

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
 import { SseParser } from '../../api/_lib/sse-parser.js';
+import { splitAt } from '../support/random-splits.js';
 
 // The server's SSE parser against eventsource-parser, the library the widget uses: the
 // same events from any stream, cut anywhere.
@@ -56,17 +57,7 @@ const ending = fc.constantFrom('\n', '\n', '\r\n', '\r');
 const stream = fc.array(fc.tuple(line, ending), { maxLength: 40 }).map((lines) => lines.map(([l, e]) => l + e).join(''));
 
 /** Cuts `text` at the given fractions of its length. */
-function cut(text: string, points: number[]): string[] {
-  const at = [...new Set(points.map((p) => Math.floor(p * text.length)))].sort((a, b) => a - b);
-  const chunks: string[] = [];
-  let from = 0;
-  for (const to of at) {
-    chunks.push(text.slice(from, to));
-    from = to;
-  }
-  chunks.push(text.slice(from));
-  return chunks.filter((c) => c !== '');
-}
+const cut = (text: string, points: number[]): string[] => splitAt(text, points.map((p) => Math.floor(p * text.length)));
 const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 });
 
 describe('SSE parser', () => {

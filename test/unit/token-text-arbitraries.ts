@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { splitAt } from '../support/random-splits.js';
 
 /**
  * Fragments that sit on the pre-tokenizer's edges: contractions cut short, case
@@ -37,15 +38,5 @@ export const streamedText = (maxFragments = 40): fc.Arbitrary<{ text: string; de
   tokenText(maxFragments).chain((text) =>
     fc
       .uniqueArray(fc.integer({ min: 1, max: Math.max(1, text.length - 1) }), { maxLength: Math.min(text.length, 40) })
-      .map((cuts) => {
-        const sorted = cuts.filter((cut) => cut < text.length).sort((a, b) => a - b);
-        const deltas: string[] = [];
-        let from = 0;
-        for (const cut of sorted) {
-          deltas.push(text.slice(from, cut));
-          from = cut;
-        }
-        deltas.push(text.slice(from));
-        return { text, deltas };
-      }),
+      .map((cuts) => ({ text, deltas: splitAt(text, cuts) })),
   );
