@@ -5,13 +5,7 @@ export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** Cuts text into pieces of 1..maxPiece UTF-16 units (so some split surrogate pairs), as deltas arrive. */
 export function randomChunks(text: string, random: () => number, maxPiece: number): string[] {
-  const pieces: string[] = [];
-  for (let at = 0; at < text.length; ) {
-    const size = 1 + Math.floor(random() * maxPiece);
-    pieces.push(text.slice(at, at + size));
-    at += size;
-  }
-  return pieces;
+  return randomPieces(text, random, maxPiece);
 }
 
 /** Cuts `text` at the given offsets (those inside it, each once), as a stream's reads would arrive. */
@@ -29,11 +23,15 @@ export function splitAt(text: string, offsets: readonly number[]): string[] {
 
 /** Cuts bytes at random points (including inside multi-byte characters), 1..maxPiece long. */
 export function randomSplits(bytes: Uint8Array, random: () => number, maxPiece = 16): Uint8Array[] {
-  const pieces: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
-    const n = 1 + Math.floor(random() * maxPiece);
-    pieces.push(bytes.slice(i, i + n));
-    i += n;
+  return randomPieces(bytes, random, maxPiece);
+}
+
+function randomPieces<T extends { length: number; slice(start: number, end: number): T }>(whole: T, random: () => number, maxPiece: number): T[] {
+  const pieces: T[] = [];
+  for (let at = 0; at < whole.length; ) {
+    const size = 1 + Math.floor(random() * maxPiece);
+    pieces.push(whole.slice(at, at + size));
+    at += size;
   }
   return pieces;
 }
