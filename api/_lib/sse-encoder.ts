@@ -68,7 +68,7 @@ export class SseWriter {
     const corked = this.#corked;
     this.#corked = undefined;
     if (corked) this.#enqueue(corked);
-    this.#stop();
+    this.#closed = true;
     try {
       this.#controller.close();
     } catch {
@@ -78,7 +78,7 @@ export class SseWriter {
 
   /** The body was cancelled downstream; nothing more may be enqueued. */
   abandon(): void {
-    this.#stop();
+    this.#closed = true;
   }
 
   /** Sends the heartbeat when nothing went out for `heartbeatMs` (`now` from performance.now()). */
@@ -87,10 +87,6 @@ export class SseWriter {
     if ((this.#controller.desiredSize ?? 0) > 0) this.#enqueue(': keep-alive\n\n');
     // Behind: the connection is not idle; look again a heartbeat later.
     else this.#lastSent = now;
-  }
-
-  #stop(): void {
-    this.#closed = true;
   }
 
   #enqueue(text: string): void {
@@ -103,7 +99,7 @@ export class SseWriter {
       this.#controller.enqueue(encoder.encode(text));
       this.#lastSent = performance.now();
     } catch {
-      this.#stop();
+      this.#closed = true;
     }
   }
 }

@@ -80,7 +80,7 @@ export class SseParser {
     let start = 0;
     if (chunk.indexOf('\r') === -1) {
       // Lines ending in LF only: what providers send.
-      for (let lf = chunk.indexOf('\n'); lf !== -1 && !this.#terminated; lf = chunk.indexOf('\n', start)) {
+      for (let lf = chunk.indexOf('\n'); lf !== -1; lf = chunk.indexOf('\n', start)) {
         // `data: …` then a blank line, the usual event, in one step.
         if (this.#dataLines === 0 && isDataField(chunk, start) && chunk.charCodeAt(lf + 1) === LF) {
           this.#data = chunk.slice(chunk.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, lf);
@@ -94,7 +94,7 @@ export class SseParser {
       }
       return chunk.slice(start);
     }
-    while (start < chunk.length && !this.#terminated) {
+    while (start < chunk.length) {
       const cr = chunk.indexOf('\r', start);
       const lf = chunk.indexOf('\n', start);
       let end: number;
