@@ -6,11 +6,16 @@
 /** How one upstream provider is reached. The key never leaves the server. */
 export interface ProviderConfig {
   /** Adapter that speaks this provider's wire format. */
-  kind: 'openai';
+  kind: ProviderKind;
   /** Base URL ending in `/v1`, as the official clients expect. */
   baseUrl: string;
   apiKey: string;
+  /** Where an OpenAI-style key goes: `Authorization: Bearer` (default), Azure's `api-key`, or nowhere. */
+  auth?: 'bearer' | 'api-key' | 'none';
 }
+
+/** The wire formats the server speaks, one adapter each (api/_lib/providers/). */
+export type ProviderKind = 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama';
 
 /** A model the browser may ask for, by alias. */
 export interface ModelConfig {
@@ -22,6 +27,8 @@ export interface ModelConfig {
   /** Upper bound for `maxTokens`; also the default when the request names none. */
   maxOutputTokens: number;
   encoding: 'o200k_base' | 'cl100k_base';
+  /** Asks the model to think (up to this many tokens where the provider takes a budget) and streams its reasoning. */
+  thinkingBudget?: number;
 }
 
 export interface Limits {

@@ -25,7 +25,7 @@ export interface StreamRequest {
 }
 
 /** Why an answer ended, in provider-neutral words. */
-export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'cancelled' | 'error' | 'other';
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'refusal' | 'tool_calls' | 'cancelled' | 'error' | 'other';
 
 /** Token usage of one answer. `source` says whether the provider reported it or we counted. */
 export interface Usage {

@@ -12,6 +12,8 @@ import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamStreamReader
  * every OpenAI-compatible server (Ollama, vLLM, Groq, Together, LM Studio…) also speaks.
  */
 export const openaiAdapter: ProviderAdapter = {
+  framing: 'sse',
+
   buildRequest(request: NormalizedRequest, provider: ProviderConfig) {
     const body: Record<string, unknown> = {
       model: request.model.upstreamModel,
