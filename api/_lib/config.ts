@@ -27,6 +27,8 @@ export interface ModelConfig {
   /** Upper bound for `maxTokens`; also the default when the request names none. */
   maxOutputTokens: number;
   encoding: 'o200k_base' | 'cl100k_base';
+  /** Tried in order when this model's provider fails before its first token (`|` in AI_STREAM_MODELS). */
+  fallbacks?: ModelConfig[];
   /** Asks the model to think (up to this many tokens where the provider takes a budget) and streams its reasoning. */
   thinkingBudget?: number;
 }
