@@ -20,7 +20,9 @@ async function handleMessages(context: RouteContext): Promise<void> {
   const requestId = newAnthropicRequestId();
   const fail = (error: AnthropicErrorResponse): void => sendAnthropicError(context.res, error, requestId);
   const { headers } = context.req;
-  if (typeof headers['x-api-key'] !== 'string' || headers['x-api-key'] === '') return fail(anthropicErrors.missingKey());
+  // The API takes the key in x-api-key or, as the SDK sends it since 1.x, as a bearer token.
+  const hasKey = (typeof headers['x-api-key'] === 'string' && headers['x-api-key'] !== '') || /^Bearer\s+\S+/i.test(headers.authorization ?? '');
+  if (!hasKey) return fail(anthropicErrors.missingKey());
   if (typeof headers['anthropic-version'] !== 'string') return fail(anthropicErrors.invalid('anthropic-version: header is required'));
   let body: unknown;
   try {

@@ -89,7 +89,7 @@ function signatureOf(thinking: string): string {
  * with it.
  *
  * @example
- * const plan = planAnthropicAnswer({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'hi [[reasoning:8]]' }] });
+ * const plan = planAnthropicAnswer({ model: 'claude-sonnet-5-5', max_tokens: 1024, messages: [{ role: 'user', content: 'hi [[reasoning:8]]' }] });
  * plan.thinking === plan.reasoning.join(''); // true
  */
 export function planAnthropicAnswer(request: AnthropicMessagesRequest): AnthropicPlan {
