@@ -42,6 +42,9 @@ export interface AnswerPlan {
   topic: string;
 }
 
+/** How many text deltas a `[[refusal]]` answer sends before the provider's refusal reason. */
+export const REFUSAL_AFTER_DELTAS = 5;
+
 /** Topics longer than this are cut, so a huge prompt does not make a huge heading. */
 const MAX_TOPIC_CHARS = 80;
 

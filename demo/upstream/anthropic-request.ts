@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { cachedPromptTokens, estimatePromptTokens, planAnswer } from './answer-plan.js';
+import { REFUSAL_AFTER_DELTAS, cachedPromptTokens, estimatePromptTokens, planAnswer } from './answer-plan.js';
 import type { AnswerFormat, AnswerPlan } from './answer-plan.js';
 import { anthropicErrors } from './anthropic-http.js';
 import type { AnthropicErrorResponse } from './anthropic-http.js';
 import { contentText } from './openai-chat-request.js';
-import { FAULT_AFTER_DELTAS } from './openai-chat.js';
 
 /**
  * The part of an Anthropic Messages request the local upstream reads, loose enough
@@ -95,7 +94,7 @@ function signatureOf(thinking: string): string {
 export function planAnthropicAnswer(request: AnthropicMessagesRequest): AnthropicPlan {
   const planned = planAnswer({ prompt: anthropicPrompt(request), format: answerFormat(request), maxTokens: request.max_tokens });
   const refused = planned.directives.refusal === true;
-  const plan = refused ? { ...planned, deltas: planned.deltas.slice(0, FAULT_AFTER_DELTAS), truncated: false } : planned;
+  const plan = refused ? { ...planned, deltas: planned.deltas.slice(0, REFUSAL_AFTER_DELTAS), truncated: false } : planned;
   const texts = [contentText(request.system), ...request.messages.map((message) => contentText(message.content))];
   const promptTokens = estimatePromptTokens(texts);
   const cached = cachedPromptTokens(plan, promptTokens);

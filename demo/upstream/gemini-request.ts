@@ -1,8 +1,7 @@
-import { cachedPromptTokens, estimatePromptTokens, planAnswer } from './answer-plan.js';
+import { REFUSAL_AFTER_DELTAS, cachedPromptTokens, estimatePromptTokens, planAnswer } from './answer-plan.js';
 import type { AnswerFormat, AnswerPlan } from './answer-plan.js';
 import { geminiErrors } from './gemini-http.js';
 import type { GeminiErrorObject } from './gemini-http.js';
-import { FAULT_AFTER_DELTAS } from './openai-chat.js';
 
 /**
  * The part of a Gemini `generateContent` request body the local upstream reads (the
@@ -110,7 +109,7 @@ export function planGeminiAnswer(request: GeminiRequest): GeminiPlan {
     ...(maxTokens === undefined ? {} : { maxTokens }),
   });
   const refused = planned.directives.refusal === true;
-  const plan = refused ? { ...planned, deltas: planned.deltas.slice(0, FAULT_AFTER_DELTAS), truncated: false } : planned;
+  const plan = refused ? { ...planned, deltas: planned.deltas.slice(0, REFUSAL_AFTER_DELTAS), truncated: false } : planned;
   const promptTokens = geminiPromptTokens(request);
   return {
     ...plan,

@@ -63,7 +63,7 @@ function ollamaScript(request: OllamaChatRequest, plan: OllamaPlan, startedAt: n
         error: fault === 'overloaded' ? 'server busy, please try again.  maximum pending requests exceeded' : 'an error was encountered while running the model (local upstream fault "error-first")',
       }),
     errorMid: () => line({ error: 'an error was encountered while running the model (local upstream fault "error-mid")' }),
-    garbage: () => `{"model":"${request.model}","created_at":"2026-01-01T00:00:00Z","message":{"role":"assis\n`,
+    garbage: () => `{"model":${JSON.stringify(request.model)},"created_at":"2026-01-01T00:00:00Z","message":{"role":"assis\n`,
   };
 }
 

@@ -20,6 +20,7 @@ import {
 import type { ChunkStyle } from './openai-chunks.js';
 import { hasBearerToken, openAIErrors, openAIHeaders, sendOpenAIError } from './openai-http.js';
 import type { RouteContext, UpstreamRoute } from './route.js';
+import { FAULT_AFTER_DELTAS } from './scripted-stream.js';
 import { hashText } from './seeded-random.js';
 import { StreamResponse } from './stream-response.js';
 
@@ -27,9 +28,6 @@ import { StreamResponse } from './stream-response.js';
  * `POST /v1/chat/completions`, OpenAI's Chat Completions API: streamed (SSE chunks
  * and `[DONE]`) or whole, with the faults the prompt's markers ask for.
  */
-
-/** How many content deltas `error-mid`, `drop` and `stall` send before the fault. */
-export const FAULT_AFTER_DELTAS = 5;
 
 /** What a "not JSON" data line looks like: a chunk cut off in the middle. */
 const GARBAGE_FRAME =

@@ -1,6 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FaultName } from './directives.js';
-import { FAULT_AFTER_DELTAS } from './openai-chat.js';
 import type { Pace } from './pace.js';
 import { writePaced } from './paced-writer.js';
 import type { RouteContext } from './route.js';
@@ -12,6 +11,9 @@ import { StreamResponse } from './stream-response.js';
  * A provider module supplies a {@link StreamScript} (its frames, in its framing) and
  * this drives it at the request's pace through a {@link StreamResponse}.
  */
+
+/** How many text deltas `error-mid`, `drop` and `stall` send before the fault, on every route. */
+export const FAULT_AFTER_DELTAS = 5;
 
 /** A provider's frames for one answer. Methods are called in stream order, once each unless noted. */
 export interface StreamScript {

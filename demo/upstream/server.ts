@@ -22,7 +22,8 @@ export type { StreamClosed, StreamCloseReason, RecordedRequest } from './upstrea
 export { UpstreamStats } from './upstream-stats.js';
 export { planOpenAIChatAnswer } from './openai-chat-request.js';
 export type { OpenAIChatPlan, OpenAIChatRequest, OpenAIUsage } from './openai-chat-request.js';
-export { FAULT_AFTER_DELTAS } from './openai-chat.js';
+export { FAULT_AFTER_DELTAS } from './scripted-stream.js';
+export { REFUSAL_AFTER_DELTAS } from './answer-plan.js';
 export { planAnthropicAnswer } from './anthropic-request.js';
 export type { AnthropicMessagesRequest, AnthropicPlan, AnthropicUsage } from './anthropic-request.js';
 export { PING_EVERY_DELTAS } from './anthropic-events.js';

@@ -1,7 +1,7 @@
 import Anthropic, { APIError, InternalServerError, RateLimitError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULT_AFTER_DELTAS, PING_EVERY_DELTAS, planAnthropicAnswer, startUpstream } from '../../demo/upstream/server.js';
+import { FAULT_AFTER_DELTAS, REFUSAL_AFTER_DELTAS, PING_EVERY_DELTAS, planAnthropicAnswer, startUpstream } from '../../demo/upstream/server.js';
 import type { LocalUpstream } from '../../demo/upstream/server.js';
 import { splittingFetch } from '../support/splitting-fetch.js';
 
@@ -139,7 +139,7 @@ describe('the official Anthropic client against the local upstream', () => {
     const final = await client.messages.stream(request).finalMessage();
     expect(final.stop_reason).toBe('refusal');
     expect(final.content).toEqual([{ type: 'text', text: planAnthropicAnswer(request).text }]);
-    expect(planAnthropicAnswer(request).deltas).toHaveLength(FAULT_AFTER_DELTAS);
+    expect(planAnthropicAnswer(request).deltas).toHaveLength(REFUSAL_AFTER_DELTAS);
   });
 
   it('json_schema output streams text that JSON.parse accepts', async () => {

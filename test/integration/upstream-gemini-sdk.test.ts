@@ -1,7 +1,7 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
 import type { GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULT_AFTER_DELTAS, planGeminiAnswer, startUpstream } from '../../demo/upstream/server.js';
+import { FAULT_AFTER_DELTAS, REFUSAL_AFTER_DELTAS, planGeminiAnswer, startUpstream } from '../../demo/upstream/server.js';
 import type { GeminiPlan, GeminiRequest, LocalUpstream } from '../../demo/upstream/server.js';
 import { splittingFetch } from '../support/splitting-fetch.js';
 
@@ -122,7 +122,7 @@ describe('the official @google/genai client against the local upstream', () => {
   it('[[refusal]] ends early with finishReason SAFETY', async () => {
     const { responses, text, plan } = await read('Something unsafe [[refusal]]');
     expect(text).toBe(plan.text);
-    expect(plan.deltas).toHaveLength(FAULT_AFTER_DELTAS);
+    expect(plan.deltas).toHaveLength(REFUSAL_AFTER_DELTAS);
     expect(responses.at(-1)?.candidates?.[0]?.finishReason).toBe('SAFETY');
   });
 });
