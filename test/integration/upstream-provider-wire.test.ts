@@ -156,3 +156,27 @@ describe('client aborts on every route', () => {
     expect(event.at - abortedAt).toBeLessThan(1_000);
   });
 });
+
+describe('pace on every route', () => {
+  const chatCompletions: Route = {
+    name: 'OpenAI Chat Completions',
+    path: '/v1/chat/completions',
+    headers: { authorization: 'Bearer k' },
+    body: (prompt) => ({ model: 'deepseek-reasoner', stream: true, messages: [{ role: 'user', content: prompt }] }),
+    contentType: 'text/event-stream; charset=utf-8',
+  };
+
+  it.each([...ROUTES, chatCompletions])('$name: reasoning streams token by token, not in one burst', async (route) => {
+    // 12 reasoning tokens at 40 per second: 25 ms apart, so they cannot all land in a few reads.
+    const response = await post(route, 'Paced [[pace:0,40]] [[reasoning:12]] [[length:3]]');
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let reads = 0;
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+      reads += 1;
+    }
+    expect(reads).toBeGreaterThanOrEqual(6);
+  });
+});
