@@ -76,10 +76,12 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
   let validator: BoundedValidator | undefined;
   if (req.schema !== undefined) {
     if (req.mode !== 'json') throw new StreamError('bad_request', 'A schema needs "mode": "json".', { status: 400 });
+    // The guard bounds nesting first (without recursion): JSON.stringify overflows the
+    // stack on a 100,000-deep array, a 500 before.
+    validator = compileSchema(req.schema);
     if (JSON.stringify(req.schema).length > limits.maxSchemaBytes) {
       throw new StreamError('payload_too_large', `The schema is larger than ${limits.maxSchemaBytes} bytes.`, { status: 413 });
     }
-    validator = compileSchema(req.schema);
   }
   if (req.maxTokens !== undefined && req.maxTokens > model.maxOutputTokens) {
     throw new StreamError('bad_request', `maxTokens is ${req.maxTokens}; "${model.alias}" allows at most ${model.maxOutputTokens}.`, { status: 400 });
