@@ -71,8 +71,17 @@ describe('BoundedValidator: bombs', () => {
     expect(rejection(bomb)).toMatchObject({ code: 'schema_too_complex', status: 400, message: expect.stringContaining(`more than ${SCHEMA_BOUNDS.maxInPlace} subschemas`) });
   });
 
-  it('accepts the same shape while it stays small (depth 6: 127 subschemas per value)', () => {
+  it('accepts the same shape while it stays small (depth 6: 253 subschemas per value)', () => {
     expect(BoundedValidator.compile(anyOfBomb(6)).validate('x').valid).toBe(true);
+  });
+
+  it('counts fan-out through draft 7 dependencies, also when a $ref points at them', () => {
+    // d6 alone is checked against 253 subschemas in place, just under the bound.
+    const { $defs } = anyOfBomb(6);
+    expect(BoundedValidator.compile({ $defs, $ref: '#/$defs/d6' }).validate('x').valid).toBe(true);
+    expect(rejection({ $defs, dependencies: { a: { allOf: [{ $ref: '#/$defs/d6' }, { $ref: '#/$defs/d6' }] } } })).toMatchObject({ code: 'schema_too_complex' });
+    const viaRef = { $defs, dependencies: { anyOf: [{ $ref: '#/$defs/d6' }, { $ref: '#/$defs/d6' }] }, $ref: '#/dependencies' };
+    expect(rejection(viaRef)).toMatchObject({ code: 'schema_too_complex', message: expect.stringContaining('subschemas') });
   });
 
   it('rejects a 100,000-deep nested array without overflowing the stack', () => {

@@ -31,7 +31,7 @@ export interface GuardedSchema {
 // Applicators that check the same answer value (cost multiplies in place).
 const IN_PLACE_ONE = new Set(['not', 'if', 'then', 'else']);
 const IN_PLACE_EACH = new Set(['allOf', 'anyOf', 'oneOf']);
-const IN_PLACE_MAP = new Set(['dependentSchemas', 'dependencies']);
+const IN_PLACE_MAP = new Set(['dependentSchemas']);
 
 interface Pending {
   value: unknown;
@@ -115,7 +115,7 @@ export function guardSchema(schema: unknown, budget: StepBudget): GuardedSchema 
         child.forEach((member, i) => {
           stack.push({ value: member, depth: depth + 2, path: `${path}/${i}`, into: { target: list, key: i }, role: each, inPlaceOf: each === 'schema' && IN_PLACE_EACH.has(key) ? node : undefined });
         });
-      } else if (schemaMapKeyword[key] || IN_PLACE_MAP.has(key)) {
+      } else if (schemaMapKeyword[key]) {
         if (key === 'patternProperties' && typeof child === 'object' && child !== null) {
           for (const source of Object.keys(child)) compilePattern(source, `${path}/${source}`, patterns);
         }

@@ -7,7 +7,7 @@ export type SchemaLookup = Record<string, unknown>;
 
 /**
  * Rejects a schema whose subschemas, followed in place (through `$ref`, `allOf`/`anyOf`/
- * `oneOf`, `not`, `if`/`then`/`else`, dependent schemas), loop back on themselves or
+ * `oneOf`, `not`, `if`/`then`/`else`, `dependentSchemas`, `dependencies`), loop back on themselves or
  * fan out past SCHEMA_BOUNDS.maxInPlace: either would have the validator check one
  * answer value against that many subschemas (or forever). Runs after the validator's
  * `dereference` has given every `$ref` its absolute URI; iterative, so a long chain of
@@ -23,6 +23,15 @@ export function checkInPlaceFanout(guarded: GuardedSchema, lookup: SchemaLookup)
     const next = [...node.inPlace];
     const target = byCounted.get(lookup[String(node.copy['__absolute_ref__'])]);
     if (typeof node.copy['$ref'] === 'string' && target) next.push(target);
+    // Draft 7's `dependencies` is read by `dereference` as a subschema of its own, so
+    // its values are nodes of that one; the validator checks them in place of `node`.
+    const dependencies = byCounted.get(node.copy['dependencies']);
+    if (dependencies) {
+      for (const value of Object.values(dependencies.copy)) {
+        const dependent = byCounted.get(value);
+        if (dependent) next.push(dependent);
+      }
+    }
     if (node.copy['$recursiveRef'] !== undefined) {
       const recursive = byCounted.get(lookup[String(node.copy['__absolute_recursive_ref__'])]);
       // Which anchor applies depends on the answer; count every one it could be.

@@ -16,7 +16,7 @@ export const SCHEMA_BOUNDS = {
    * Most subschemas one answer value can be checked against in place (following `$ref`,
    * `allOf`/`anyOf`/`oneOf`, `not`, `if`/`then`/`else`, dependent schemas), before the
    * validator moves into the value's members. The 1 KB `$defs` bomb (anyOf of width 2,
-   * depth 14) needs 32,767.
+   * depth 14) needs 65,534.
    */
   maxInPlace: 256,
   /**
