@@ -8,7 +8,7 @@ export const SCHEMA_BOUNDS = {
   maxDepth: 32,
   /** JSON values in the schema, counted before anything else reads it. */
   maxValues: 5_000,
-  /** Subschemas (objects and booleans in schema positions). */
+  /** Subschemas (objects in schema positions; `true`/`false` cost nothing). */
   maxSubschemas: 1_000,
   /** `$ref`s and `$recursiveRef`s. */
   maxRefs: 200,
