@@ -87,6 +87,8 @@ export type StreamEvent = StartEvent | TokenEvent | MetadataEvent | RetryEvent |
 /** Error codes, shared by HTTP error bodies and `error` events. */
 export type ErrorCode =
   | 'bad_request'
+  | 'schema_too_complex'
+  | 'unsafe_pattern'
   | 'invalid_json'
   | 'payload_too_large'
   | 'unsupported_media_type'
