@@ -49,8 +49,12 @@ export interface Directives {
   refusal?: boolean;
 }
 
-/** Where an OpenAI-compatible server puts reasoning: DeepSeek and vLLM, or OpenRouter and Ollama's `/v1`. */
-export type ReasoningField = 'reasoning_content' | 'reasoning';
+/**
+ * Where an OpenAI-compatible server puts reasoning: DeepSeek and vLLM (`reasoning_content`),
+ * OpenRouter and Ollama's `/v1` (`reasoning`), or inline in the content between
+ * `<think>` tags, as local models served without a reasoning parser do (`think`).
+ */
+export type ReasoningField = 'reasoning_content' | 'reasoning' | 'think';
 
 /** Upper bound of `[[length:N]]`, so one request cannot make the process build gigabytes. */
 export const MAX_LENGTH_TOKENS = 200_000;
@@ -107,7 +111,7 @@ export function readDirectives(text: string): Directives {
 function readProviderMarker(directives: Directives, kind: string, argument: string): void {
   if (kind === 'reasoning' && directives.reasoningTokens === undefined && COUNT.test(argument)) {
     directives.reasoningTokens = Math.min(Number(argument), MAX_LENGTH_TOKENS);
-  } else if (kind === 'reasoning-field' && (argument === 'reasoning' || argument === 'reasoning_content')) {
+  } else if (kind === 'reasoning-field' && (argument === 'reasoning' || argument === 'reasoning_content' || argument === 'think')) {
     directives.reasoningField ??= argument;
   } else if (kind === 'cached' && directives.cachedTokens === undefined && COUNT.test(argument)) {
     directives.cachedTokens = Number(argument);

@@ -13,6 +13,7 @@ import {
   errorFrame,
   finishFrame,
   newChunkStyle,
+  reasoningDeltas,
   reasoningFrame,
   roleFrame,
   usageFrame,
@@ -47,7 +48,8 @@ function writeDeltas(stream: StreamResponse, { style, plan, pace }: Reply, count
 }
 
 function writeReasoning(stream: StreamResponse, { style, plan, pace }: Reply): Promise<boolean> {
-  return writePaced(stream, pace, plan.reasoning.length, (i) => reasoningFrame(style, plan.reasoningField, plan.reasoning[i] ?? ''));
+  const deltas = reasoningDeltas(plan);
+  return writePaced(stream, pace, deltas.length, (i) => reasoningFrame(style, plan.reasoningField, deltas[i] ?? ''));
 }
 
 async function streamAnswer(reply: Reply): Promise<void> {

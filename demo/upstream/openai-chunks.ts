@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { readDirectives } from './directives.js';
-import { lastUserText } from './openai-chat-request.js';
+import type { ReasoningField } from './directives.js';
+import { THINK_CLOSE, THINK_OPEN, lastUserText } from './openai-chat-request.js';
 import type { OpenAIChatPlan, OpenAIChatRequest, OpenAIUsage } from './openai-chat-request.js';
 import type { OpenAIErrorObject } from './openai-http.js';
 
@@ -78,11 +79,19 @@ export function contentFrame(style: ChunkStyle, content: string): string {
 
 /**
  * One reasoning delta before the answer: DeepSeek's and vLLM's `reasoning_content`
- * (with `content: null`), or OpenRouter's and Ollama `/v1`'s `reasoning` (with an empty content).
+ * (with `content: null`), OpenRouter's and Ollama `/v1`'s `reasoning` (with an empty
+ * content), or plain content (`think`, inside `<think>` tags).
  */
-export function reasoningFrame(style: ChunkStyle, field: 'reasoning_content' | 'reasoning', text: string): string {
+export function reasoningFrame(style: ChunkStyle, field: ReasoningField, text: string): string {
+  if (field === 'think') return contentFrame(style, text);
   const delta = field === 'reasoning' ? { role: 'assistant', content: '', reasoning: text } : { content: null, reasoning_content: text };
   return frame(style, [{ index: 0, delta, logprobs: null, finish_reason: null }], null);
+}
+
+/** The reasoning deltas as streamed: inline reasoning comes wrapped in `<think>` tags. */
+export function reasoningDeltas(plan: OpenAIChatPlan): readonly string[] {
+  if (plan.reasoning.length === 0 || plan.reasoningField !== 'think') return plan.reasoning;
+  return [THINK_OPEN, ...plan.reasoning, THINK_CLOSE];
 }
 
 /** The chunk with an empty delta and the finish reason. */
@@ -112,8 +121,8 @@ export function completionBody(style: ChunkStyle, plan: OpenAIChatPlan): string 
         index: 0,
         message: {
           role: 'assistant',
-          content: plan.text,
-          ...(plan.reasoningText === '' ? {} : { [plan.reasoningField]: plan.reasoningText }),
+          content: plan.reasoningField === 'think' && plan.reasoningText !== '' ? reasoningDeltas(plan).join('') + plan.text : plan.text,
+          ...(plan.reasoningText === '' || plan.reasoningField === 'think' ? {} : { [plan.reasoningField]: plan.reasoningText }),
           refusal: null,
           annotations: [],
         },

@@ -20,7 +20,7 @@ export type { Pace } from './pace.js';
 export type { FaultName } from './directives.js';
 export type { StreamClosed, StreamCloseReason, RecordedRequest } from './upstream-stats.js';
 export { UpstreamStats } from './upstream-stats.js';
-export { planOpenAIChatAnswer } from './openai-chat-request.js';
+export { THINK_CLOSE, THINK_OPEN, planOpenAIChatAnswer } from './openai-chat-request.js';
 export type { OpenAIChatPlan, OpenAIChatRequest, OpenAIUsage } from './openai-chat-request.js';
 export { FAULT_AFTER_DELTAS } from './scripted-stream.js';
 export { REFUSAL_AFTER_DELTAS } from './answer-plan.js';

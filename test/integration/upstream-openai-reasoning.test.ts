@@ -1,9 +1,9 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { streamText } from 'ai';
+import { extractReasoningMiddleware, streamText, wrapLanguageModel } from 'ai';
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planOpenAIChatAnswer, startUpstream } from '../../demo/upstream/server.js';
+import { THINK_CLOSE, THINK_OPEN, planOpenAIChatAnswer, startUpstream } from '../../demo/upstream/server.js';
 import type { LocalUpstream } from '../../demo/upstream/server.js';
 import { splittingFetch } from '../support/splitting-fetch.js';
 
@@ -89,6 +89,27 @@ describe('reasoning on the Chat Completions route', () => {
       expect(await result.reasoningText).toBe(plan.reasoningText);
       expect((await result.usage).outputTokens).toBe(100);
     }
+  });
+
+  it('[[reasoning-field:think]] puts it inline in the content between <think> tags, as local models do', async () => {
+    const request = params('Think inline [[reasoning:15]] [[reasoning-field:think]] [[length:10]]');
+    const plan = planOpenAIChatAnswer(request);
+    const chunks = await readAll(request);
+    const all = deltas(chunks);
+    expect(all.some((delta) => delta.reasoning_content !== undefined || delta.reasoning !== undefined)).toBe(false);
+    expect(all.map((delta) => delta.content ?? '').join('')).toBe(`${THINK_OPEN}${plan.reasoningText}${THINK_CLOSE}${plan.text}`);
+    // The server cannot tell inline reasoning from the answer: all of it is completion, none "reasoning".
+    expect(chunks.at(-1)?.usage).toMatchObject({ completion_tokens: 15 + 2 + 10, completion_tokens_details: { reasoning_tokens: 0 } });
+  });
+
+  it('the AI SDK\'s extractReasoningMiddleware splits the inline <think> reasoning from the answer', async () => {
+    const provider = createOpenAICompatible({ name: 'local', baseURL: upstream.url, apiKey: 'test', fetch: splittingFetch(4) });
+    const model = wrapLanguageModel({ model: provider.chatModel('qwen3'), middleware: extractReasoningMiddleware({ tagName: 'think' }) });
+    const prompt = 'Inline naïve café [[reasoning:25]] [[reasoning-field:think]] [[length:30]]';
+    const plan = planOpenAIChatAnswer(params(prompt));
+    const result = streamText({ model, prompt, maxRetries: 0 });
+    expect((await result.reasoningText)?.trim()).toBe(plan.reasoningText.trim());
+    expect((await result.text).trim()).toBe(plan.text.trim());
   });
 
   it('a non-streamed answer carries the reasoning in the message', async () => {

@@ -22,6 +22,7 @@ describe('reasoning and usage markers', () => {
 
   it('does not mistake [[reasoning-field:…]] for [[reasoning:N]]', () => {
     expect(readDirectives('[[reasoning-field:reasoning_content]]')).toEqual({ reasoningField: 'reasoning_content' });
+    expect(readDirectives('[[reasoning-field:think]]')).toEqual({ reasoningField: 'think' });
   });
 });
 
