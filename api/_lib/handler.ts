@@ -50,7 +50,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   const handler = async (request: Request): Promise<Response> => {
     let cors: HeaderRecord = {};
     try {
-      cors = corsHeaders(request, config.allowedOrigins);
+      cors = corsHeaders(request, config);
       switch (request.method) {
         case 'OPTIONS':
           return preflightResponse(cors);
@@ -59,18 +59,18 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         case 'DELETE':
           return cancel(request, cors);
         default:
-          throw new StreamError('method_not_allowed', `${request.method} is not supported here; use POST to start a stream.`, { status: 405 });
+          throw methodNotAllowed(request.method);
       }
     } catch (thrown) {
       const error = toStreamError(thrown);
       log('rejected', { status: error.status, code: error.code, detail: error.detail ?? error.message, method: request.method });
-      return errorResponse(error, error.status === 405 ? { ...cors, allow: 'POST, DELETE, OPTIONS' } : cors);
+      return errorResponse(error, { ...cors, ...rejectionHeaders(error) });
     }
   };
 
   async function create(request: Request, cors: HeaderRecord): Promise<Response> {
     if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
-    const body = await readJsonBody(request, config.limits.maxBodyBytes);
+    const body = await readJsonBody(request, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
     const normalized = normalizeRequest(body, config);
     const provider = config.providers[normalized.model.provider];
     const adapter = provider ? ADAPTERS[provider.kind] : undefined;
@@ -123,6 +123,18 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   }
 
   return Object.assign(handler, { registry });
+}
+
+function methodNotAllowed(method: string): StreamError {
+  return new StreamError('method_not_allowed', `${method} is not supported here; use POST to start a stream.`, { status: 405 });
+}
+
+/** Headers a refusal needs beyond CORS. */
+function rejectionHeaders(error: StreamError): HeaderRecord {
+  if (error.status === 405) return { allow: 'POST, DELETE, OPTIONS' };
+  // The rest of a late body may still be on its way: the connection cannot carry another request.
+  if (error.code === 'request_timeout') return { connection: 'close' };
+  return {};
 }
 
 /** node:http where it exists (Node, Vercel's Node runtime), else the platform's fetch. */
