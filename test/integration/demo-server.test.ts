@@ -16,9 +16,9 @@ describe('the demo server (npm start) under hostile requests', () => {
   });
 
   it('answers 400 to a path that is not valid percent-encoding or not a URL, and a stream in flight continues', async () => {
-    // An answer far longer than the test: it is in flight until the test cancels it.
+    // 4096 tokens at 100 per second, far longer than the test: in flight until it is cancelled.
     const client = new AbortController();
-    const response = await postChat(`${server.url}/api/chat/stream`, { messages: [{ role: 'user', content: 'survive [[length:20000]] [[pace:0,200]]' }] }, { signal: client.signal });
+    const response = await postChat(`${server.url}/api/chat/stream`, { messages: [{ role: 'user', content: 'survive [[length:20000]] [[pace:0,100]]' }], maxTokens: 4_096 }, { signal: client.signal });
     let tokens = 0;
     const waiters: Array<{ count: number; resolve: () => void }> = [];
     const tokensReach = (count: number) => new Promise<void>((resolve) => waiters.push({ count, resolve }));
