@@ -176,7 +176,7 @@ function ownOrigins(env: Env): string[] {
 function statusToken(env: Env): string | undefined {
   const token = env.AI_STREAM_STATUS_TOKEN?.trim();
   if (!token) return undefined;
-  if (token.length < 16) throw new ConfigError('AI_STREAM_STATUS_TOKEN must be at least 16 characters long.');
+  if (token.length < 16 || /\s/.test(token)) throw new ConfigError('AI_STREAM_STATUS_TOKEN must be at least 16 characters long, without spaces.');
   return token;
 }
 

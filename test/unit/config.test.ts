@@ -58,6 +58,8 @@ describe('configuration from the environment', () => {
     expect(loadConfig({}).statusToken).toBeUndefined();
     expect(loadConfig({ AI_STREAM_STATUS_TOKEN: ' 0123456789abcdef ' }).statusToken).toBe('0123456789abcdef');
     expect(() => loadConfig({ AI_STREAM_STATUS_TOKEN: 'short' })).toThrow(/AI_STREAM_STATUS_TOKEN/);
+    // A bearer token is one word: with a space inside, no Authorization header could carry it.
+    expect(() => loadConfig({ AI_STREAM_STATUS_TOKEN: '0123456789 abcdef' })).toThrow(/AI_STREAM_STATUS_TOKEN/);
   });
 
   it('fails fast with a message naming the variable', () => {
