@@ -94,6 +94,6 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
     schema: req.schema,
     validator,
     temperature: req.temperature,
-    maxTokens: req.maxTokens ?? model.maxOutputTokens,
+    maxTokens: req.maxTokens ?? Math.min(config.defaultMaxTokens, model.maxOutputTokens),
   };
 }

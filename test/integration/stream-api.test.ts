@@ -5,7 +5,7 @@ import { startTestApi, type TestApi } from '../support/api-server.js';
 import { postChat, readEvents, textOf, waitFor } from '../support/read-events.js';
 
 /** What the local upstream will answer to these messages, as the server forwards them. */
-function planned(messages: ChatMessage[], maxTokens = 4096): ReturnType<typeof planOpenAIChatAnswer> {
+function planned(messages: ChatMessage[], maxTokens = 1024): ReturnType<typeof planOpenAIChatAnswer> {
   return planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: maxTokens, stream: true });
 }
 
