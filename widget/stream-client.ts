@@ -26,6 +26,8 @@ export interface StreamClientOptions {
   cancelRequest?: boolean;
   /** The `fetch` to use (tests, instrumentation). @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Waits before a retry, rejecting when `signal` aborts (tests pass a clock they control). @default abortableDelay */
+  delay?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** Options of one {@link StreamClient.stream} call. */
@@ -147,7 +149,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.#policy.maxRetryAfterMs) throw error;
       const delayMs = retryDelay(this.#policy, attempt + 1, error.retryAfterMs);
       yield { type: 'retry', attempt: attempt + 1, delayMs, reason: error.message };
-      await abortableDelay(delayMs, this.#controller.signal);
+      await (this.#options.delay ?? abortableDelay)(delayMs, this.#controller.signal);
     }
   }
 
@@ -184,7 +186,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     for (let attempt = 1; attempt <= this.#policy.retries; attempt++) {
       const delayMs = this.#serverRetryMs ?? retryDelay(this.#policy, attempt);
       yield { type: 'retry', attempt, delayMs, reason: 'The connection dropped; resuming.' };
-      await abortableDelay(delayMs, this.#controller.signal);
+      await (this.#options.delay ?? abortableDelay)(delayMs, this.#controller.signal);
       let response: Response;
       try {
         response = await this.#fetch(this.#url(streamId), {
