@@ -13,6 +13,8 @@ import {
   errorFrame,
   finishFrame,
   newChunkStyle,
+  reasoningFrame,
+  reasoningToken,
   roleFrame,
   usageFrame,
 } from './openai-chunks.js';
@@ -46,7 +48,12 @@ interface Reply {
   pace: Pace;
 }
 
-async function writeDeltas(stream: StreamResponse, { style, plan, pace }: Reply, count: number): Promise<boolean> {
+async function writeDeltas(
+  stream: StreamResponse,
+  { style, plan, pace }: Reply,
+  count: number,
+  frameAt: (i: number) => string = (i) => contentFrame(style, plan.deltas[i] ?? ''),
+): Promise<boolean> {
   const interval = tokenIntervalMs(pace);
   const startedAt = performance.now();
   let batch = '';
@@ -57,7 +64,7 @@ async function writeDeltas(stream: StreamResponse, { style, plan, pace }: Reply,
       batch = '';
       if (!(await stream.sleep(wait))) return false;
     }
-    batch += contentFrame(style, plan.deltas[i] ?? '');
+    batch += frameAt(i);
     if (batch.length >= BATCH_CHARS) {
       if (!(await stream.write(batch))) return false;
       batch = '';
@@ -82,6 +89,8 @@ async function streamAnswer(reply: Reply): Promise<void> {
   const faultsMidway = fault === 'error-mid' || fault === 'drop' || fault === 'stall';
   const count = faultsMidway ? Math.min(FAULT_AFTER_DELTAS, plan.deltas.length) : plan.deltas.length;
   if (!(await stream.write(roleFrame(style)))) return;
+  const reasoning = plan.directives.reasoningTokens ?? 0;
+  if (!(await writeDeltas(stream, reply, reasoning, (i) => reasoningFrame(style, reasoningToken(i))))) return;
   if (!(await writeDeltas(stream, reply, count))) return;
   switch (fault) {
     case 'error-mid': {
@@ -98,7 +107,10 @@ async function streamAnswer(reply: Reply): Promise<void> {
       await stream.untilClosed();
       return;
     default: {
-      const usage = style.includeUsage ? usageFrame(style, plan.usage) : '';
+      const details = { ...plan.usage.completion_tokens_details, reasoning_tokens: reasoning };
+      const completion = plan.usage.completion_tokens + reasoning;
+      const withReasoning = { ...plan.usage, completion_tokens: completion, total_tokens: plan.usage.prompt_tokens + completion, completion_tokens_details: details };
+      const usage = style.includeUsage ? usageFrame(style, withReasoning) : '';
       if (await stream.write(finishFrame(style, plan.finishReason) + usage + DONE_FRAME)) stream.end('completed');
     }
   }
