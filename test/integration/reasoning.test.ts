@@ -46,7 +46,9 @@ describe('reasoning over the stream endpoint', () => {
     // The answer is exactly what the upstream answered, without a character of reasoning.
     expect(textOf(events)).toBe(planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: 4096, stream: true }).text);
     const done = events.at(-1)?.event;
-    expect(done).toMatchObject({ type: 'done', finishReason: 'stop', usage: { source: 'provider', reasoningTokens: 50, cachedPromptTokens: 0 } });
+    expect(done).toMatchObject({ type: 'done', finishReason: 'stop', usage: { source: 'provider', reasoningTokens: 50 } });
+    // The upstream reports cached_tokens: 0, which is left out.
+    expect(done?.type === 'done' && 'cachedPromptTokens' in done.usage).toBe(false);
   });
 
   it('splits a <think> block at the start of the content into reasoning, HTML and all', async () => {

@@ -66,7 +66,7 @@ const cases = [
     fixture: 'openrouter-reasoning.chunks.txt',
     reasoning: 'The question is short; answer briefly.',
     text: 'Hi there!',
-    rest: [{ type: 'finish', reason: 'stop' }, { type: 'usage', promptTokens: 10, completionTokens: 14, reasoningTokens: 11, cachedPromptTokens: 0 }, { type: 'end' }],
+    rest: [{ type: 'finish', reason: 'stop' }, { type: 'usage', promptTokens: 10, completionTokens: 14, reasoningTokens: 11 }, { type: 'end' }],
   },
   {
     fixture: 'think-tags.chunks.txt',

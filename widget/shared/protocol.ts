@@ -33,9 +33,9 @@ export interface Usage {
   completionTokens: number;
   totalTokens: number;
   source: 'provider' | 'estimate';
-  /** Of `completionTokens`, those spent reasoning (only where the provider reports them). */
+  /** Of `completionTokens`, those spent reasoning; present only when the provider reports more than 0. */
   reasoningTokens?: number;
-  /** Of `promptTokens`, those read from the provider's prompt cache (only where the provider reports them). */
+  /** Of `promptTokens`, those read from the provider's prompt cache; present only when the provider reports more than 0. */
   cachedPromptTokens?: number;
 }
 

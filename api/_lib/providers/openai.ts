@@ -146,14 +146,16 @@ function parseChunk(data: string): UpstreamEvent[] {
   if (choice?.finish_reason) events.push({ type: 'finish', reason: mapFinishReason(choice.finish_reason) });
   if (chunk.usage) {
     const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = chunk.usage;
+    // Zero counts are left out: every OpenAI answer reports both, mostly as 0, and usage
+    // then reads the same as from a provider that has no such thing.
     const reasoningTokens = chunk.usage.completion_tokens_details?.reasoning_tokens;
     const cachedPromptTokens = chunk.usage.prompt_tokens_details?.cached_tokens;
     events.push({
       type: 'usage',
       ...(typeof promptTokens === 'number' ? { promptTokens } : {}),
       ...(typeof completionTokens === 'number' ? { completionTokens } : {}),
-      ...(typeof reasoningTokens === 'number' ? { reasoningTokens } : {}),
-      ...(typeof cachedPromptTokens === 'number' ? { cachedPromptTokens } : {}),
+      ...(typeof reasoningTokens === 'number' && reasoningTokens > 0 ? { reasoningTokens } : {}),
+      ...(typeof cachedPromptTokens === 'number' && cachedPromptTokens > 0 ? { cachedPromptTokens } : {}),
     });
   }
   return events;
