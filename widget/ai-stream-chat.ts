@@ -14,6 +14,8 @@ interface Answer {
   view: AnswerView;
   stats: AnswerStats | undefined;
   reasoning: string;
+  /** Whether its Thinking section was open when the answer ended (the reader's choice stays). */
+  reasoningOpen: boolean;
 }
 
 /** How the model's reasoning shows: see {@link AiStreamChat.reasoning}. */
@@ -221,10 +223,10 @@ export class AiStreamChat extends LitElement {
     if (message.role === 'user') return renderUserMessage(message.content);
     let answer = this.#answers.get(message);
     if (!answer) {
-      answer = { view: AnswerView.of(message.content, this.mode), stats: undefined, reasoning: '' };
+      answer = { view: AnswerView.of(message.content, this.mode), stats: undefined, reasoning: '', reasoningOpen: false };
       this.#answers.set(message, answer);
     }
-    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, false, false));
+    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false));
   }
 
   #renderReasoning(text: string, open: boolean, thinking: boolean): ReturnType<typeof renderReasoning> {
@@ -283,7 +285,9 @@ export class AiStreamChat extends LitElement {
     const text = this.#stream.text;
     if (!live || !text) return;
     const message: ChatMessage = { role: 'assistant', content: text };
-    this.#answers.set(message, { view: live, stats: this.#stream.stats, reasoning: this.#stream.reasoning });
+    // The live answer is the transcript's last child; its Thinking section is drawn anew in the conversation.
+    const reasoningOpen = this.renderRoot.querySelector('.transcript')?.lastElementChild?.querySelector('details')?.open ?? false;
+    this.#answers.set(message, { view: live, stats: this.#stream.stats, reasoning: this.#stream.reasoning, reasoningOpen });
     this.#history = [...this.#history, message];
     this.requestUpdate();
   }

@@ -133,6 +133,19 @@ describe('<ai-stream-chat> reasoning', () => {
     expect(kept?.content).to.not.contain(reasoningText(chat).trim());
   });
 
+  it('a Thinking section the reader opened while the answer streamed stays open when it ends', async () => {
+    const chat = await mountChat({}, main);
+    const sending = chat.send(`Keep it open ${nonce()} [[reasoning:10]] [[length:60]] [[pace:0,60]]`);
+    await waitFor(() => lastAnswer(chat).textContent && thinking(chat)?.open === false, 'the answer, with the section collapsed');
+    thinking(chat)?.querySelector('summary')?.click();
+    expect(thinking(chat)?.open).to.equal(true);
+    await sending;
+    await painted();
+    expect(chat.streaming).to.equal(false);
+    expect(thinking(chat)?.open).to.equal(true);
+    expect(thinking(chat)?.querySelector('summary')?.textContent).to.equal('Thoughts');
+  });
+
   it('announces "Thinking…" once and never the reasoning itself', async () => {
     const chat = await mountChat({}, main);
     const announcer = listenToAnnouncer(chat);
