@@ -30,8 +30,6 @@ export interface FaultDirective {
 export interface Directives {
   fault?: FaultDirective;
   lengthTokens?: number;
-  /** `[[reasoning:N]]`: N reasoning tokens (`delta.reasoning_content`) before the answer. */
-  reasoningTokens?: number;
   pace?: Pace;
   echo?: boolean;
 }
@@ -39,7 +37,7 @@ export interface Directives {
 /** Upper bound of `[[length:N]]`, so one request cannot make the process build gigabytes. */
 export const MAX_LENGTH_TOKENS = 200_000;
 
-const MARKER = /\[\[(fault|length|reasoning|pace|echo)(?::([^\]]{0,64}))?\]\]/g;
+const MARKER = /\[\[(fault|length|pace|echo)(?::([^\]]{0,64}))?\]\]/g;
 const COUNT = /^\d{1,9}$/;
 
 function isFaultName(value: string): value is FaultName {
@@ -76,8 +74,6 @@ export function readDirectives(text: string): Directives {
       if (fault) directives.fault = fault;
     } else if (kind === 'length' && directives.lengthTokens === undefined && COUNT.test(argument.trim())) {
       directives.lengthTokens = Math.min(Number(argument.trim()), MAX_LENGTH_TOKENS);
-    } else if (kind === 'reasoning' && directives.reasoningTokens === undefined && COUNT.test(argument.trim())) {
-      directives.reasoningTokens = Math.min(Number(argument.trim()), MAX_LENGTH_TOKENS);
     } else if (kind === 'echo') {
       directives.echo = true;
     } else if (kind === 'pace' && directives.pace === undefined) {

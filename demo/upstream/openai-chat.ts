@@ -13,8 +13,6 @@ import {
   errorFrame,
   finishFrame,
   newChunkStyle,
-  reasoningFrame,
-  reasoningToken,
   roleFrame,
   usageFrame,
 } from './openai-chunks.js';
@@ -48,12 +46,7 @@ interface Reply {
   pace: Pace;
 }
 
-async function writeDeltas(
-  stream: StreamResponse,
-  { style, plan, pace }: Reply,
-  count: number,
-  frameAt: (i: number) => string = (i) => contentFrame(style, plan.deltas[i] ?? ''),
-): Promise<boolean> {
+async function writeDeltas(stream: StreamResponse, { style, plan, pace }: Reply, count: number): Promise<boolean> {
   const interval = tokenIntervalMs(pace);
   const startedAt = performance.now();
   let batch = '';
@@ -64,7 +57,7 @@ async function writeDeltas(
       batch = '';
       if (!(await stream.sleep(wait))) return false;
     }
-    batch += frameAt(i);
+    batch += contentFrame(style, plan.deltas[i] ?? '');
     if (batch.length >= BATCH_CHARS) {
       if (!(await stream.write(batch))) return false;
       batch = '';
@@ -89,8 +82,6 @@ async function streamAnswer(reply: Reply): Promise<void> {
   const faultsMidway = fault === 'error-mid' || fault === 'drop' || fault === 'stall';
   const count = faultsMidway ? Math.min(FAULT_AFTER_DELTAS, plan.deltas.length) : plan.deltas.length;
   if (!(await stream.write(roleFrame(style)))) return;
-  const reasoning = plan.directives.reasoningTokens ?? 0;
-  if (!(await writeDeltas(stream, reply, reasoning, (i) => reasoningFrame(style, reasoningToken(i))))) return;
   if (!(await writeDeltas(stream, reply, count))) return;
   switch (fault) {
     case 'error-mid': {
@@ -107,10 +98,7 @@ async function streamAnswer(reply: Reply): Promise<void> {
       await stream.untilClosed();
       return;
     default: {
-      const details = { ...plan.usage.completion_tokens_details, reasoning_tokens: reasoning };
-      const completion = plan.usage.completion_tokens + reasoning;
-      const withReasoning = { ...plan.usage, completion_tokens: completion, total_tokens: plan.usage.prompt_tokens + completion, completion_tokens_details: details };
-      const usage = style.includeUsage ? usageFrame(style, withReasoning) : '';
+      const usage = style.includeUsage ? usageFrame(style, plan.usage) : '';
       if (await stream.write(finishFrame(style, plan.finishReason) + usage + DONE_FRAME)) stream.end('completed');
     }
   }

@@ -71,18 +71,6 @@ export function contentFrame(style: ChunkStyle, content: string): string {
   return frame(style, [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }], null);
 }
 
-/** One reasoning delta, as DeepSeek and vLLM send it. */
-export function reasoningFrame(style: ChunkStyle, reasoning: string): string {
-  return frame(style, [{ index: 0, delta: { content: null, reasoning_content: reasoning }, logprobs: null, finish_reason: null }], null);
-}
-
-const REASONING_WORDS = ['Let', ' me', ' think', ' about', ' this', ' carefully', ' step', ' by', ' step', '.'];
-
-/** The i-th token of the local upstream's reasoning. */
-export function reasoningToken(i: number): string {
-  return REASONING_WORDS[i % REASONING_WORDS.length] ?? '';
-}
-
 /** The chunk with an empty delta and the finish reason. */
 export function finishFrame(style: ChunkStyle, finishReason: string): string {
   return frame(style, [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }], null);
