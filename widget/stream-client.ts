@@ -76,6 +76,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   streamId: string | undefined;
   /** The text received so far. */
   text = '';
+  /** The model's reasoning received so far (`reasoning` events; never part of `text`). */
+  reasoning = '';
   readonly #controller = new AbortController();
   readonly #endpoint: string;
   readonly #request: StreamRequest;
@@ -162,6 +164,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (id !== undefined && !this.#isNew(id)) continue;
         if (event.type === 'start') this.streamId = event.streamId;
         if (event.type === 'token') this.text += event.content;
+        if (event.type === 'reasoning') this.reasoning += event.content;
         if (event.type === 'error') {
           const init = { retryable: event.retryable, ...(event.path === undefined ? {} : { path: event.path }) };
           throw new StreamError(event.code, event.message, init);

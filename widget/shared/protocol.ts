@@ -33,6 +33,10 @@ export interface Usage {
   completionTokens: number;
   totalTokens: number;
   source: 'provider' | 'estimate';
+  /** Of `completionTokens`, those spent reasoning; present only when the provider reports more than 0. */
+  reasoningTokens?: number;
+  /** Of `promptTokens`, those read from the provider's prompt cache; present only when the provider reports more than 0. */
+  cachedPromptTokens?: number;
 }
 
 /** First event of every stream. */
@@ -46,6 +50,16 @@ export interface StartEvent {
 /** A piece of the answer's text (one or more upstream deltas, coalesced). */
 export interface TokenEvent {
   type: 'token';
+  content: string;
+}
+
+/**
+ * A piece of the model's reasoning (its thinking, or a summary of it), coalesced like
+ * tokens. Always before or between answer text, never part of it: `token` events alone
+ * make the answer.
+ */
+export interface ReasoningEvent {
+  type: 'reasoning';
   content: string;
 }
 
@@ -81,8 +95,8 @@ export interface ErrorEvent {
   path?: string;
 }
 
-/** Every event a stream can carry, in the order start, (token | metadata | retry)*, done | error. */
-export type StreamEvent = StartEvent | TokenEvent | MetadataEvent | RetryEvent | DoneEvent | ErrorEvent;
+/** Every event a stream can carry, in the order start, (reasoning | token | metadata | retry)*, done | error. */
+export type StreamEvent = StartEvent | ReasoningEvent | TokenEvent | MetadataEvent | RetryEvent | DoneEvent | ErrorEvent;
 
 /** Error codes, shared by HTTP error bodies and `error` events. */
 export type ErrorCode =

@@ -8,8 +8,10 @@ import type { UpstreamRequestInit } from '../transports/upstream-transport.js';
 /** What an adapter makes of the upstream's stream: provider-neutral, nothing else downstream knows who spoke. */
 export type UpstreamEvent =
   | { type: 'text'; text: string }
+  /** The model's reasoning (thinking, or a summary of it): never part of the answer's text. */
+  | { type: 'reasoning'; text: string }
   /** Provider-reported usage; fields present are cumulative totals that overwrite earlier ones. */
-  | { type: 'usage'; promptTokens?: number; completionTokens?: number }
+  | { type: 'usage'; promptTokens?: number; completionTokens?: number; reasoningTokens?: number; cachedPromptTokens?: number }
   | { type: 'finish'; reason: FinishReason }
   /** The stream is over (e.g. OpenAI's `[DONE]`); anything after it is ignored. */
   | { type: 'end' }
