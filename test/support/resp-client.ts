@@ -77,7 +77,7 @@ export class RespConnection {
   /** Connects; rejects when nothing listens on the port. */
   static open(port: number, host = '127.0.0.1'): Promise<RespConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host });
+      const socket = connect({ port, host, noDelay: true });
       socket.once('connect', () => {
         socket.removeListener('error', reject);
         resolve(new RespConnection(socket));

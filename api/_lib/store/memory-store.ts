@@ -97,7 +97,8 @@ export class MemoryStore implements SharedStore {
 
   hitWindow(key: string, limit: number, windowMs: number): Promise<StoreResult<WindowHit>> {
     // Upstream's rule for single requests: refused once the window is full.
-    return ok(this.#countInWindow(key, 1, limit, windowMs));
+    const { success, remaining, reset } = this.#countInWindow(key, 1, limit, windowMs);
+    return ok({ success, limit, remaining, reset });
   }
 
   reserveBudget(key: string, amount: number, limit: number, windowMs: number): Promise<StoreResult<BudgetReservation>> {
