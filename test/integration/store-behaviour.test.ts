@@ -96,6 +96,13 @@ describe.each(kinds)('$name', ({ pair }) => {
     expect(await b.readEvents('log-3', -1)).toMatchObject({ ok: true, value: { frames: ['aaa', 'bbb', 'ccc', 'ddddddddddd'] } });
   });
 
+  it('one flush of 9,000 frames is one append, in order (Lua cannot unpack that many at once: the script pushes slices)', async () => {
+    const { a, b } = pair();
+    const frames = Array.from({ length: 9_000 }, (_, i) => `id: s:${i}\ndata: {"type":"token","content":"${i}"}\n\n`);
+    expect(await a.appendEvents('log-5', 0, frames, 60_000)).toEqual({ ok: true, value: { appended: true, nextSeq: 9_000 } });
+    expect(await b.readEvents('log-5', 4_499)).toEqual({ ok: true, value: { frames: frames.slice(4_500), ended: false, nextSeq: 9_000 } });
+  });
+
   it('markEnded ends a known log and leaves an unknown one unknown', async () => {
     const { a, b } = pair();
     await a.appendEvents('log-4', 0, ['x'], 60_000);
