@@ -5,7 +5,8 @@ import { loadRateLimitConfig } from '../../api/_lib/rate-limit/rate-limit-config
 import { rateLimitResponse } from '../../api/_lib/rate-limit/rate-limit-response.js';
 import { createRateLimits } from '../../api/_lib/rate-limit/rate-limits.js';
 import type { SharedStore, StoreResult } from '../../api/_lib/store/shared-store.js';
-import { startRedisHarness, type RedisHarness } from '../support/redis-harness.js';
+import { eventually, startRedisHarness, type RedisHarness } from '../support/redis-harness.js';
+import { startRedisServer } from '../support/redis-server.js';
 
 /** Every operation once, as the features would call them. */
 function everyOperation(store: SharedStore): Array<[string, () => Promise<StoreResult<unknown>>]> {
@@ -61,6 +62,27 @@ describe('a store that is down', () => {
     expect(logged).not.toContain('secret');
     expect(logged).not.toContain(redis.rest.token);
     expect(logged).not.toContain('203.0.113.5');
+  });
+
+  it('Redis back after an outage: the same store instance works again, no restart of the function needed', async () => {
+    const own = await startRedisHarness();
+    try {
+      const store = own.store({ timeoutMs: 1_000 });
+      expect(await store.requestCancel('s')).toEqual({ ok: true, value: undefined });
+      await own.server.stop();
+      expect(await store.cancelledAmong(['s'])).toMatchObject({ ok: false, reason: 'store_down' });
+      const restarted = await startRedisServer({ port: own.server.port });
+      try {
+        // Nothing persisted (no RDB, no AOF): the flag is gone, and the store answers again.
+        await eventually(() => store.cancelledAmong(['s']), (r) => r.ok, 'the store to answer again');
+        expect(await store.claimStream('after', 'me', 60_000)).toEqual({ ok: true, value: true });
+        expect(await store.hitWindow('c', 5, 60_000)).toMatchObject({ ok: true, value: { success: true, remaining: 4 } });
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      await own.rest.close();
+    }
   });
 
   it('the REST front unreachable: every call is "down" (unreachable) within the bound', async () => {

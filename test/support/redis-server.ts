@@ -46,12 +46,14 @@ function ready(child: ChildProcess): Promise<void> {
 /**
  * Starts `redis-server` on a free port of 127.0.0.1 with no persistence (no RDB, no
  * AOF, a temporary working directory). Another process can take the probed port
- * before Redis binds it; then the start is tried again on a new port.
+ * before Redis binds it; then the start is tried again on a new port. `port` starts it
+ * on that port instead (to restart a stopped server where its clients expect it).
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'ai-stream-redis-'));
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    // A given port (a restart where the last server was) is not probed: it was just freed.
+    const port = options.port ?? (await freePort());
     const child = spawn(REDIS_BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'notice'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
