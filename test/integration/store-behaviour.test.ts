@@ -74,6 +74,8 @@ describe.each(kinds)('$name', ({ pair }) => {
     expect(await b.readEvents('log-1', -1)).toEqual({ ok: true, value: { frames, ended: false, nextSeq: 7 } });
     expect(await b.readEvents('log-1', 2)).toEqual({ ok: true, value: { frames: frames.slice(3), ended: false, nextSeq: 7 } });
     expect(await b.readEvents('log-1', 6)).toEqual({ ok: true, value: { frames: [], ended: false, nextSeq: 7 } });
+    // Below -1 still means "from the start" (a Redis range would count negative indices from the end).
+    expect(await b.readEvents('log-1', -3)).toEqual({ ok: true, value: { frames, ended: false, nextSeq: 7 } });
     expect(await a.appendEvents('log-1', 7, ['last'], 60_000, { end: true })).toEqual({ ok: true, value: { appended: true, nextSeq: 8 } });
     expect(await b.readEvents('log-1', 6)).toEqual({ ok: true, value: { frames: ['last'], ended: true, nextSeq: 8 } });
   });

@@ -38,7 +38,7 @@ export const READ_EVENTS = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return false end
 local ended = redis.call('HGET', KEYS[2], 'ended')
 local length = redis.call('LLEN', KEYS[1])
-local frames = redis.call('LRANGE', KEYS[1], tonumber(ARGV[1]) + 1, -1)
+local frames = redis.call('LRANGE', KEYS[1], math.max(0, tonumber(ARGV[1]) + 1), -1)
 if ended then return {1, length, frames} end
 return {0, length, frames}
 `;
