@@ -77,4 +77,11 @@ describe.each(stores)('$name', ({ make }) => {
     expect((await tokens.reserve('user:alice', 740)).decision).toMatchObject({ success: true, remaining: 0 });
     expect((await tokens.reserve('user:bob', 1000)).decision).toMatchObject({ success: true, remaining: 0 });
   });
+
+  it('token amounts are whole and never negative: a negative reservation refunds nothing, a fraction rounds up', async () => {
+    const { tokens } = limitsOn(make());
+    expect((await tokens.reserve('user:erin', 999.2)).decision).toMatchObject({ success: true, remaining: 0 });
+    expect((await tokens.reserve('user:erin', -500)).decision).toMatchObject({ success: true, remaining: 0 });
+    expect((await tokens.reserve('user:erin', 1)).decision).toMatchObject({ success: false, remaining: 0 });
+  });
 });

@@ -2,6 +2,10 @@ import type { SharedStore, StoreResult } from '../store/shared-store.js';
 import type { StoreDownPolicy, WindowLimit } from './rate-limit-config.js';
 import { decide, type RateLimitDecision } from './rate-limit-decision.js';
 
+function wholeTokens(tokens: number): number {
+  return Number.isFinite(tokens) ? Math.max(0, Math.ceil(tokens)) : 0;
+}
+
 /** What was reserved, and where: needed to settle with the real usage. */
 export interface TokenReservation {
   amount: number;
@@ -22,8 +26,10 @@ export class TokenBudget {
   ) {}
 
   /** Reserves `amount` tokens for `client`. One store call. */
-  async reserve(client: string, amount: number): Promise<{ decision: RateLimitDecision; reservation?: TokenReservation }> {
+  async reserve(client: string, tokens: number): Promise<{ decision: RateLimitDecision; reservation?: TokenReservation }> {
     const { limit, windowMs } = this.window;
+    // Whole and never negative: a negative reservation would be a refund, a fraction an error reply from Redis.
+    const amount = wholeTokens(tokens);
     const result = await this.store.reserveBudget(`tokens:${client}`, amount, limit, windowMs);
     const decision = decide(result, 'tokens', limit, this.policy, windowMs);
     const bucket = result.ok ? result.value.bucket : undefined;
@@ -32,7 +38,7 @@ export class TokenBudget {
 
   /** Replaces the reservation by the tokens really used. One store call, none when they match. */
   async settle(client: string, reservation: TokenReservation, usedTokens: number): Promise<StoreResult<void>> {
-    const delta = Math.max(0, usedTokens) - reservation.amount;
+    const delta = wholeTokens(usedTokens) - reservation.amount;
     if (delta === 0) return { ok: true, value: undefined };
     return this.store.settleBudget(`tokens:${client}`, reservation.bucket, delta);
   }
