@@ -32,6 +32,11 @@ type AppendReply = [number, number, number?];
 /** {ended, nextSeq, frames}, or null for an unknown log. */
 type ReadReply = [number, number, string[]] | null;
 
+/** Redis takes expiries in whole milliseconds, at least 1 (`PX 0` is an error reply). */
+function wholeMs(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}
+
 /**
  * Shared state in Upstash Redis (or any server behind the Upstash REST protocol).
  * Each operation is one command or one Lua script, so one HTTP round trip; the
@@ -66,7 +71,7 @@ export class RedisStore implements SharedStore {
   }
 
   claimStream(streamId: string, ownerId: string, ttlMs: number): Promise<StoreResult<boolean>> {
-    return this.#call('claimStream', async () => (await this.#redis.set(this.#streamKey(streamId, 'owner'), ownerId, { nx: true, px: ttlMs })) === 'OK');
+    return this.#call('claimStream', async () => (await this.#redis.set(this.#streamKey(streamId, 'owner'), ownerId, { nx: true, px: wholeMs(ttlMs) })) === 'OK');
   }
 
   ownerOf(streamId: string): Promise<StoreResult<string | undefined>> {
@@ -89,7 +94,7 @@ export class RedisStore implements SharedStore {
 
   appendEvents(streamId: string, firstSeq: number, frames: readonly string[], ttlMs: number, options: { end?: boolean } = {}): Promise<StoreResult<AppendOutcome>> {
     const bytes = frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0);
-    const args = [firstSeq, ttlMs, this.#bounds.maxFrames, this.#bounds.maxBytes, bytes, options.end ? 1 : 0].map(String);
+    const args = [firstSeq, wholeMs(ttlMs), this.#bounds.maxFrames, this.#bounds.maxBytes, bytes, options.end ? 1 : 0].map(String);
     return this.#call('appendEvents', async () => {
       const [appended, nextSeq, refusal] = await this.#scripts.append.exec(this.#logKeys(streamId), [...args, ...frames]);
       if (appended === 1) return { appended: true, nextSeq };
@@ -139,7 +144,7 @@ export class RedisStore implements SharedStore {
 
   acquireSlot(key: string, holder: string, max: number, ttlMs: number): Promise<StoreResult<SlotGrant>> {
     return this.#call('acquireSlot', async () => {
-      const [acquired, held] = await this.#scripts.acquire.exec([this.#slotKey(key)], [holder, String(max), String(ttlMs), String(Date.now())]);
+      const [acquired, held] = await this.#scripts.acquire.exec([this.#slotKey(key)], [holder, String(max), String(wholeMs(ttlMs)), String(Date.now())]);
       return { acquired: acquired === 1, held: held ?? 0 };
     });
   }
