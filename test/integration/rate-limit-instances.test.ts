@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadRateLimitConfig } from '../../api/_lib/rate-limit/rate-limit-config.js';
 import { createRateLimits, type RateLimits } from '../../api/_lib/rate-limit/rate-limits.js';
 import { startRedisHarness, uniquePrefix, type RedisHarness } from '../support/redis-harness.js';
@@ -14,6 +14,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await redis.stop();
+});
+// Windows are counted from Date: a real clock could cross a window boundary mid-test.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(1_800_000_001_000);
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 function twoInstances(env: Record<string, string>): [Required<RateLimits>, Required<RateLimits>] {

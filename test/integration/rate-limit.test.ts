@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadRateLimitConfig } from '../../api/_lib/rate-limit/rate-limit-config.js';
 import { createRateLimits, type RateLimits } from '../../api/_lib/rate-limit/rate-limits.js';
 import { MemoryStore } from '../../api/_lib/store/memory-store.js';
@@ -12,6 +12,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await redis.stop();
+});
+// Windows are counted from Date: a real clock could cross a window boundary mid-test.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(1_800_000_001_000);
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -52,13 +57,11 @@ describe.each(stores)('$name', ({ make }) => {
   });
 
   it('a slot held by a crashed instance frees itself after the slot ttl', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(1_800_000_000_000);
     const { streams } = limitsOn(make());
     await streams.acquire('ip:192.0.2.9', 'crashed-1');
     await streams.acquire('ip:192.0.2.9', 'crashed-2');
     expect(await streams.acquire('ip:192.0.2.9', 'new')).toMatchObject({ success: false });
-    vi.setSystemTime(1_800_000_000_000 + streams.slotTtlMs);
+    vi.setSystemTime(1_800_000_001_000 + streams.slotTtlMs);
     expect(await streams.acquire('ip:192.0.2.9', 'new')).toMatchObject({ success: true, remaining: 1 });
   });
 

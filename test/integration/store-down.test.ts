@@ -51,11 +51,12 @@ afterAll(async () => {
 
 describe('a store that is down', () => {
   it('Redis stopped mid-test: every call completes within the bound as "down", with a log line that names no key or value', async () => {
-    const store = redis.store({ timeoutMs: 1_000 });
+    // The harness's bound (3 s): a cold first request on a loaded machine can take over 1 s.
+    const store = redis.store();
     expect(await store.claimStream('before', 'me', 60_000)).toEqual({ ok: true, value: true });
     await redis.server.stop();
     redis.downReports.length = 0;
-    await expectAllDown(store, 'error', 1_000);
+    await expectAllDown(store, 'error', 3_000);
     expect(redis.downReports.map((r) => r.op)).toEqual(everyOperation(store).map(([op]) => op));
     expect(redis.downReports.every((r) => r.cause === 'error')).toBe(true);
     const logged = JSON.stringify(redis.downReports);
