@@ -125,7 +125,11 @@ export type ErrorCode =
   | 'cancelled'
   | 'internal_error';
 
+/** Which limit refused a request: the `limit` field of a `rate_limited` error body. */
+export type RateLimitKind = 'requests' | 'streams' | 'tokens';
+
 /** Body of every HTTP error response (4xx/5xx before a stream starts). */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  /** `limit` is set on `rate_limited` (429) bodies only. */
+  error: { code: ErrorCode; message: string; limit?: RateLimitKind };
 }
