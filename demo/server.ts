@@ -1,10 +1,12 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { loadConfig } from '../api/_lib/config.js';
 import { createStreamHandler, type StreamHandler } from '../api/_lib/handler.js';
 import { createLogger, silentLogger } from '../api/_lib/log.js';
+import type { ErrorBody } from '../widget/shared/protocol.js';
+import { allowedHostHeaders, hostNames, isAllowedHost, originsOf } from './allowed-hosts.js';
 import { serveStatic } from './static-files.js';
 import { startUpstream, type LocalUpstream } from './upstream/server.js';
 
@@ -41,6 +43,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const host = options.host ?? '127.0.0.1';
   const env = { ...(options.env ?? process.env) };
+  const names = hostNames(host, env.AI_STREAM_DEMO_HOSTS);
   let upstream: LocalUpstream | undefined;
   if (!env.OPENAI_API_KEY) {
     upstream = await startUpstream(options.upstreamPace ? { pace: options.upstreamPace } : {});
@@ -53,21 +56,25 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const mainUrl = originOf(main, host);
   const embedUrl = originOf(embed, host);
 
-  env.AI_STREAM_ALLOWED_ORIGINS = [env.AI_STREAM_ALLOWED_ORIGINS, embedUrl].filter(Boolean).join(',');
-  const handler = createStreamHandler(loadConfig(env), { log: options.log ? createLogger() : silentLogger });
+  // The embed page calls across origins (the allowlist); pages of this server are its
+  // own origin, known here rather than read from the Host header (docs/configuration.md#cors).
+  env.AI_STREAM_ALLOWED_ORIGINS = [env.AI_STREAM_ALLOWED_ORIGINS, ...originsOf(names, portOf(embed))].filter(Boolean).join(',');
+  const config = loadConfig(env);
+  const ownOrigins = [...config.ownOrigins, ...originsOf(names, portOf(main))];
+  const handler = createStreamHandler({ ...config, ownOrigins }, { log: options.log ? createLogger() : silentLogger });
   const api = getRequestListener(handler);
   const mounts = { '/dist/': join(root, 'dist'), '/': join(here, 'public') };
+  const mainHosts = allowedHostHeaders(names, portOf(main));
+  const embedHosts = allowedHostHeaders(names, portOf(embed));
 
   main.on('request', (req, res) => {
-    if ((req.url ?? '').startsWith('/api/chat/stream')) return void api(req, res);
-    void serveStatic(req, res, mounts, embedUrl).then((served) => {
-      if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-    });
+    if (!isAllowedHost(req.headers.host, mainHosts)) return refuseHost(res);
+    if (isStreamPath(req.url ?? '')) return void api(req, res);
+    serveOr404(req, res, mounts, embedUrl);
   });
   embed.on('request', (req, res) => {
-    void serveStatic(req, res, { '/': join(here, 'public', 'embed') }, mainUrl).then((served) => {
-      if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-    });
+    if (!isAllowedHost(req.headers.host, embedHosts)) return refuseHost(res);
+    serveOr404(req, res, { '/': join(here, 'public', 'embed') }, mainUrl);
   });
 
   return {
@@ -81,6 +88,29 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       await Promise.all([close(main), close(embed), upstream?.close()]);
     },
   };
+}
+
+/** The API answers `/api/chat/stream` exactly, with or without a query string (as on Vercel). */
+function isStreamPath(target: string): boolean {
+  const query = target.indexOf('?');
+  return (query === -1 ? target : target.slice(0, query)) === '/api/chat/stream';
+}
+
+function serveOr404(req: IncomingMessage, res: ServerResponse, mounts: Record<string, string>, otherOrigin: string): void {
+  const notFound = (): void => void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  void serveStatic(req, res, mounts, otherOrigin).then(
+    (served) => served || notFound(),
+    // serveStatic does not reject; should it ever, the request fails, not the process.
+    () => (res.headersSent ? res.destroy() : notFound()),
+  );
+}
+
+// The message does not echo the Host: nothing the attacker chose is reflected.
+function refuseHost(res: ServerResponse): void {
+  const body: ErrorBody = {
+    error: { code: 'host_not_allowed', message: 'This local server answers only the host names it expects (localhost, 127.0.0.1, [::1] and AI_STREAM_DEMO_HOSTS).' },
+  };
+  res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
 function join(...parts: string[]): string {
@@ -98,9 +128,13 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+function portOf(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
 function originOf(server: Server, host: string): string {
-  const { port } = server.address() as AddressInfo;
-  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const name = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${portOf(server)}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

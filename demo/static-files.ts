@@ -19,10 +19,17 @@ const TYPES: Record<string, string> = {
  * Serves files under `mounts` (URL prefix → folder) with a strict Content Security
  * Policy (only this origin and the other demo origin), so the demo proves the widget needs no inline script, eval or third party.
  * Hand-written: the demo needs a dozen lines of static serving, not a framework.
+ * Resolves true when it answered (a file, or 400 for a path that is not a URL),
+ * false when nothing matched; never rejects, since one bad request must not stop the
+ * process that serves every stream.
  */
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, mounts: Record<string, string>, otherOrigin: string): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const pathname = decodedPath(req.url ?? '/');
+  if (pathname === undefined) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request: the path is not a valid URL.');
+    return true;
+  }
   for (const [prefix, root] of Object.entries(mounts)) {
     if (!pathname.startsWith(prefix)) continue;
     let rel = pathname.slice(prefix.length) || 'index.html';
@@ -41,8 +48,18 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, mou
       'content-security-policy': `default-src 'self'; script-src 'self' ${otherOrigin}; style-src 'self'; img-src 'self' data:; connect-src 'self' ${otherOrigin}; object-src 'none'; base-uri 'none'; form-action 'self'`,
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    // pipe() does not forward a read error (a file removed since stat): end the response.
+    else createReadStream(file).on('error', () => res.destroy()).pipe(res);
     return true;
   }
   return false;
+}
+
+/** The request target's path, percent-decoded; undefined when it is not a URL path or not valid UTF-8 percent-encoding (`/%ZZ`, `//`). */
+function decodedPath(target: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(target, 'http://x').pathname);
+  } catch {
+    return undefined;
+  }
 }

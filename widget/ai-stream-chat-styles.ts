@@ -92,6 +92,21 @@ export const aiStreamChatStyles = css`
     align-self: stretch;
     background: var(--_assistant-bg);
   }
+  .reasoning {
+    margin-bottom: 0.5em;
+    color: var(--_muted);
+    font-size: 0.93em;
+  }
+  .reasoning summary {
+    cursor: pointer;
+    width: fit-content;
+  }
+  .reasoning div {
+    margin-top: 0.3em;
+    padding-left: 0.7em;
+    border-left: 2px solid var(--_border);
+    white-space: pre-wrap;
+  }
   .content > :first-child {
     margin-top: 0;
   }

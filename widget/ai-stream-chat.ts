@@ -7,13 +7,19 @@ import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { StreamClient } from './stream-client.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
-import { renderAnswer, renderLiveAnswer, renderUserMessage } from './transcript-templates.js';
+import { renderAnswer, renderLiveAnswer, renderReasoning, renderUserMessage } from './transcript-templates.js';
 
-/** An answer on screen: its content view and, once known, its token counts. */
+/** An answer on screen: its content view, its reasoning, and once known its token counts. */
 interface Answer {
   view: AnswerView;
   stats: AnswerStats | undefined;
+  reasoning: string;
+  /** Whether its Thinking section was open when the answer ended (the reader's choice stays). */
+  reasoningOpen: boolean;
 }
+
+/** How the model's reasoning shows: see {@link AiStreamChat.reasoning}. */
+export type ReasoningDisplay = 'show' | 'collapsed' | 'hidden';
 
 // Announcements older than this many are dropped from the (invisible) live region.
 const keptAnnouncements = 3;
@@ -33,6 +39,7 @@ const keptAnnouncements = 3;
  * @csspart transcript - The scrolling list of messages.
  * @csspart message - Every message; also `user` or `assistant`.
  * @csspart content - An assistant answer's rendered content.
+ * @csspart reasoning - The "Thinking" disclosure above an answer (a `details` element).
  * @csspart json - The value tree of a JSON answer.
  * @csspart typing-indicator - The dots shown while the answer is coming.
  * @csspart usage - Token counts and speed under an answer.
@@ -81,6 +88,13 @@ export class AiStreamChat extends LitElement {
   @property({ type: Number, attribute: 'max-tokens' }) maxTokens: number | undefined;
   /** JSON mode: a JSON Schema the answer must follow. */
   @property({ attribute: false }) schema: Record<string, unknown> | undefined;
+  /**
+   * The model's reasoning, where the provider streams it: `show` opens the Thinking
+   * section while the model thinks and collapses it when the answer starts; `collapsed`
+   * keeps it closed (the reader may open it); `hidden` renders nothing.
+   * @default 'show'
+   */
+  @property() reasoning: ReasoningDisplay = 'show';
   /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
   @property({ attribute: false }) client: StreamClient | undefined;
 
@@ -94,6 +108,10 @@ export class AiStreamChat extends LitElement {
   readonly #stream = new StreamController(this, {
     client: () => this.#client(),
     onFrame: (delta) => this.#onFrame(delta),
+    // Once per answer, never per token: the reasoning itself stays out of the live region.
+    onThinking: () => {
+      if (this.reasoning !== 'hidden') this.#announce('Thinking…');
+    },
     onSettled: (outcome) => this.#onSettled(outcome),
   });
 
@@ -164,7 +182,14 @@ export class AiStreamChat extends LitElement {
           // nodes are cached per message anyway (repeat would cost ~1 KB gzip).
           this.#history.filter((message) => message.role !== 'system').map((message) => this.#renderMessage(message))
         }
-        ${this.#live ? renderLiveAnswer(this.#live.node, this.#stream, this.#onRetryClick) : nothing}
+        ${this.#live
+          ? renderLiveAnswer(
+              this.#live.node,
+              this.#stream,
+              this.#onRetryClick,
+              this.#renderReasoning(this.#stream.reasoning, this.reasoning === 'show' && !this.#stream.text, this.#stream.busy && !this.#stream.text),
+            )
+          : nothing}
       </div>
       ${this.#announcer}
       <form part="form" @submit=${this.#onSubmit}>
@@ -198,10 +223,14 @@ export class AiStreamChat extends LitElement {
     if (message.role === 'user') return renderUserMessage(message.content);
     let answer = this.#answers.get(message);
     if (!answer) {
-      answer = { view: AnswerView.of(message.content, this.mode), stats: undefined };
+      answer = { view: AnswerView.of(message.content, this.mode), stats: undefined, reasoning: '', reasoningOpen: false };
       this.#answers.set(message, answer);
     }
-    return renderAnswer(answer.view.node, answer.stats);
+    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false));
+  }
+
+  #renderReasoning(text: string, open: boolean, thinking: boolean): ReturnType<typeof renderReasoning> {
+    return this.reasoning === 'hidden' ? nothing : renderReasoning(text, open, thinking);
   }
 
   async #ask(): Promise<void> {
@@ -256,7 +285,9 @@ export class AiStreamChat extends LitElement {
     const text = this.#stream.text;
     if (!live || !text) return;
     const message: ChatMessage = { role: 'assistant', content: text };
-    this.#answers.set(message, { view: live, stats: this.#stream.stats });
+    // The live answer is the transcript's last child; its Thinking section is drawn anew in the conversation.
+    const reasoningOpen = this.renderRoot.querySelector('.transcript')?.lastElementChild?.querySelector('details')?.open ?? false;
+    this.#answers.set(message, { view: live, stats: this.#stream.stats, reasoning: this.#stream.reasoning, reasoningOpen });
     this.#history = [...this.#history, message];
     this.requestUpdate();
   }

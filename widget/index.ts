@@ -5,6 +5,7 @@
 import './define.js';
 
 export { AiStreamChat } from './ai-stream-chat.js';
+export type { ReasoningDisplay } from './ai-stream-chat.js';
 export {
   AiStreamCancelEvent,
   AiStreamDoneEvent,

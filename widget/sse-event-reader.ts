@@ -8,7 +8,7 @@ export interface ReceivedEvent {
   event: StreamEvent;
 }
 
-const knownTypes = new Set(['start', 'token', 'metadata', 'retry', 'done', 'error']);
+const knownTypes = new Set(['start', 'reasoning', 'token', 'metadata', 'retry', 'done', 'error']);
 
 // Bounds the parser's buffer: a line this long is not the protocol, and a hostile or
 // broken server must not make the page hold unbounded memory.

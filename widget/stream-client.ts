@@ -26,6 +26,8 @@ export interface StreamClientOptions {
   cancelRequest?: boolean;
   /** The `fetch` to use (tests, instrumentation). @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Waits before a retry, rejecting when `signal` aborts (tests pass a clock they control). @default abortableDelay */
+  delay?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** Options of one {@link StreamClient.stream} call. */
@@ -74,6 +76,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   streamId: string | undefined;
   /** The text received so far. */
   text = '';
+  /** The model's reasoning received so far (`reasoning` events; never part of `text`). */
+  reasoning = '';
   readonly #controller = new AbortController();
   readonly #endpoint: string;
   readonly #request: StreamRequest;
@@ -147,7 +151,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.#policy.maxRetryAfterMs) throw error;
       const delayMs = retryDelay(this.#policy, attempt + 1, error.retryAfterMs);
       yield { type: 'retry', attempt: attempt + 1, delayMs, reason: error.message };
-      await abortableDelay(delayMs, this.#controller.signal);
+      await (this.#options.delay ?? abortableDelay)(delayMs, this.#controller.signal);
     }
   }
 
@@ -160,6 +164,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (id !== undefined && !this.#isNew(id)) continue;
         if (event.type === 'start') this.streamId = event.streamId;
         if (event.type === 'token') this.text += event.content;
+        if (event.type === 'reasoning') this.reasoning += event.content;
         if (event.type === 'error') {
           const init = { retryable: event.retryable, ...(event.path === undefined ? {} : { path: event.path }) };
           throw new StreamError(event.code, event.message, init);
@@ -184,7 +189,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     for (let attempt = 1; attempt <= this.#policy.retries; attempt++) {
       const delayMs = this.#serverRetryMs ?? retryDelay(this.#policy, attempt);
       yield { type: 'retry', attempt, delayMs, reason: 'The connection dropped; resuming.' };
-      await abortableDelay(delayMs, this.#controller.signal);
+      await (this.#options.delay ?? abortableDelay)(delayMs, this.#controller.signal);
       let response: Response;
       try {
         response = await this.#fetch(this.#url(streamId), {

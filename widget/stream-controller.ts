@@ -45,6 +45,8 @@ export interface StreamControllerOptions {
   client: () => StreamClient;
   /** Called once per animation frame while text arrives, with the text since the last call. */
   onFrame?: (delta: string) => void;
+  /** Called at the first `reasoning` event of an answer (the model started thinking). */
+  onThinking?: () => void;
   /** Called once when the current answer ends (never for an answer a newer one replaced). */
   onSettled?: (outcome: StreamOutcome) => void;
 }
@@ -62,6 +64,8 @@ export class StreamController implements ReactiveController {
   status: StreamStatus = StreamStatus.idle;
   /** The answer so far. */
   text = '';
+  /** The model's reasoning so far, apart from the answer (empty when it sent none). */
+  reasoning = '';
   stats: AnswerStats | undefined;
   error: StreamError | undefined;
   /** The server's retry while waiting (shown as "retrying"), cleared by the first token. */
@@ -139,6 +143,7 @@ export class StreamController implements ReactiveController {
     this.#frames.cancel();
     this.status = StreamStatus.waiting;
     this.text = '';
+    this.reasoning = '';
     this.#pending = '';
     this.stats = undefined;
     this.error = undefined;
@@ -154,6 +159,14 @@ export class StreamController implements ReactiveController {
       case 'start':
         this.status = StreamStatus.streaming;
         this.#host.dispatchEvent(new AiStreamStartEvent(event.streamId, event.model, event.provider));
+        break;
+      case 'reasoning':
+        // Output began: speed counts from here, as the server counts reasoning as completion tokens.
+        this.#firstTokenAt ??= performance.now();
+        this.status = StreamStatus.streaming;
+        this.retrying = undefined;
+        if (!this.reasoning) this.#options.onThinking?.();
+        this.reasoning += event.content;
         break;
       case 'token':
         this.#firstTokenAt ??= performance.now();

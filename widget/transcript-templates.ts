@@ -7,10 +7,23 @@ export function renderUserMessage(content: string): TemplateResult {
   return html`<div class="message user" part="message user">${content}</div>`;
 }
 
-/** A finished answer: its rendered content node and, when known, its usage. */
-export function renderAnswer(content: HTMLElement, stats: AnswerStats | undefined): TemplateResult {
+/**
+ * The model's reasoning above its answer, as a disclosure: plain text (model output,
+ * never markup), outside any live region. Nothing when there is none.
+ */
+export function renderReasoning(text: string, open: boolean, thinking: boolean): TemplateResult | typeof nothing {
+  return text
+    ? html`<details class="reasoning" part="reasoning" ?open=${open}
+        ><summary>${thinking ? 'Thinking…' : 'Thoughts'}</summary>
+        <div>${text}</div></details
+      >`
+    : nothing;
+}
+
+/** A finished answer: its reasoning (collapsed), its rendered content node and, when known, its usage. */
+export function renderAnswer(content: HTMLElement, stats: AnswerStats | undefined, reasoning: TemplateResult | typeof nothing): TemplateResult {
   return html`<div class="message assistant" part="message assistant">
-    ${content}${stats ? html`<div class="meta">${renderStats(stats)}</div>` : nothing}
+    ${reasoning}${content}${stats ? html`<div class="meta">${renderStats(stats)}</div>` : nothing}
   </div>`;
 }
 
@@ -18,10 +31,15 @@ export function renderAnswer(content: HTMLElement, stats: AnswerStats | undefine
  * The answer on screen now: its growing content, the typing indicator while it
  * streams, live usage, and after an error or a cancel the reason and a Retry button.
  */
-export function renderLiveAnswer(content: HTMLElement, stream: StreamController, onRetry: () => void): TemplateResult {
+export function renderLiveAnswer(
+  content: HTMLElement,
+  stream: StreamController,
+  onRetry: () => void,
+  reasoning: TemplateResult | typeof nothing,
+): TemplateResult {
   const failed = stream.status === 'error' || stream.status === 'cancelled';
   return html`<div class="message assistant" part="message assistant" aria-busy=${stream.busy ? 'true' : 'false'}>
-    ${content}
+    ${reasoning}${content}
     ${stream.busy
       ? html`<span class="typing" part="typing-indicator"
           ><span aria-hidden="true"></span><span aria-hidden="true"></span><span aria-hidden="true"></span

@@ -1,9 +1,10 @@
-import type { FinishReason, RetryEvent, StreamEvent, Usage } from '../../widget/shared/protocol.js';
+import type { FinishReason, ReasoningEvent, RetryEvent, StreamEvent, TokenEvent, Usage } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, StreamConfig } from './config.js';
 import { createJsonOutputCheck, type JsonOutputCheck } from './json-output-check.js';
 import type { Logger } from './log.js';
 import { UpstreamOpener, type OpenerListener, type UpstreamSession } from './open-upstream.js';
 import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
+import { createReasoningCoalescer, type ReasoningTarget } from './reasoning-coalescer.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { SseWriter } from './sse-encoder.js';
 import type { Clocked, StreamClock } from './stream-clock.js';
@@ -66,13 +67,15 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
  * thousand open streams then hold a thousand of these, not tens of thousands of
  * functions and their scopes.
  */
-class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, OpenerListener, EventListenerObject, Clocked {
+class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, ReasoningTarget, OpenerListener, EventListenerObject, Clocked {
   readonly body: ReadableStream<Uint8Array>;
   readonly #options: AnswerStreamOptions;
   readonly #startedAt = performance.now();
   readonly #counter: CompletionTokenCounter;
   readonly #jsonCheck: JsonOutputCheck | undefined;
   readonly #coalescer: TokenCoalescer;
+  /** Reasoning's own coalescer, made at the first reasoning delta. */
+  #reasoning: TokenCoalescer | undefined;
   #writer: SseWriter | undefined;
   #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   #opener: UpstreamOpener | undefined;
@@ -84,8 +87,11 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   /** Usage as the provider reported it, when it did. */
   #providerPromptTokens: number | undefined;
   #providerCompletionTokens: number | undefined;
+  #providerReasoningTokens: number | undefined;
+  #providerCachedPromptTokens: number | undefined;
   #finishReason: FinishReason | undefined;
   #firstTokenAt: number | undefined;
+  #firstReasoningAt: number | undefined;
   #lastMetadataAt = Number.NEGATIVE_INFINITY;
   /** Set by whichever ending comes first; every later ending is ignored. */
   #ending = false;
@@ -167,35 +173,52 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
 
   /** A coalesced piece of text is ready (CoalescerTarget). */
   flushText(content: string): void {
-    this.#counter.push(content);
     this.#jsonCheck?.push(content);
+    this.#sendOutput({ type: 'token', content });
+  }
+
+  /** A coalesced piece of reasoning is ready (ReasoningTarget). */
+  flushReasoning(content: string): void {
+    this.#sendOutput({ type: 'reasoning', content });
+  }
+
+  // Reasoning is counted with the text: providers bill it as completion tokens.
+  #sendOutput(event: TokenEvent | ReasoningEvent): void {
+    this.#counter.push(event.content);
     const now = performance.now();
     if (now - this.#lastMetadataAt < Math.max(METADATA_INTERVAL_MS, this.#options.config.coalesceMs)) {
-      this.#send({ type: 'token', content });
+      this.#send(event);
       return;
     }
     this.#lastMetadataAt = now;
     void this.#countPrompt();
     const promptTokens = this.#promptTokens;
-    this.#send(
-      { type: 'token', content },
-      { type: 'metadata', completionTokens: this.#counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) },
-    );
+    this.#send(event, { type: 'metadata', completionTokens: this.#counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) });
   }
 
   /** Upstream events, in order (UpstreamSession.start). */
   onUpstreamEvent(event: UpstreamEvent): void {
     switch (event.type) {
       case 'text':
+        // Reasoning held in its coalescer goes out first: the two never share a flush.
+        this.#reasoning?.drain();
         if (this.#firstTokenAt === undefined) {
           this.#firstTokenAt = performance.now();
-          this.#options.log('first_token', { streamId: this.#options.streamId, ttftMs: Math.round(this.#firstTokenAt - this.#startedAt), attempts: this.#session?.attempts });
+          this.#options.log('first_token', { streamId: this.#options.streamId, ttftMs: Math.round(this.#firstTokenAt - this.#startedAt), ...this.#ttfr(), attempts: this.#session?.attempts });
         }
         this.#coalescer.add(event.text);
+        return;
+      case 'reasoning':
+        // Not the first token: ttftMs stays the wait for the answer itself (docs/protocol.md).
+        this.#firstReasoningAt ??= performance.now();
+        this.#coalescer.drain();
+        (this.#reasoning ??= createReasoningCoalescer(this.#options.config.coalesceMs, this)).add(event.text);
         return;
       case 'usage':
         if (event.promptTokens !== undefined) this.#providerPromptTokens = event.promptTokens;
         if (event.completionTokens !== undefined) this.#providerCompletionTokens = event.completionTokens;
+        if (event.reasoningTokens !== undefined) this.#providerReasoningTokens = event.reasoningTokens;
+        if (event.cachedPromptTokens !== undefined) this.#providerCachedPromptTokens = event.cachedPromptTokens;
         return;
       case 'finish':
         this.#finishReason = event.reason;
@@ -248,12 +271,27 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   async #usage(): Promise<Usage> {
     const p = this.#providerPromptTokens;
     const c = this.#providerCompletionTokens;
-    if (p !== undefined && c !== undefined) return { promptTokens: p, completionTokens: c, totalTokens: p + c, source: 'provider' };
+    if (p !== undefined && c !== undefined) return { promptTokens: p, completionTokens: c, totalTokens: p + c, source: 'provider', ...this.#usageDetails() };
     const [prompt, completion] = await Promise.all([
       p ?? withTimeout(this.#countPrompt(), COUNT_WAIT_MS, 0),
       c ?? withTimeout(this.#counter.count(), COUNT_WAIT_MS, this.#counter.estimate()),
     ]);
-    return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion, source: 'estimate' };
+    return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion, source: 'estimate', ...this.#usageDetails() };
+  }
+
+  /** The parts of usage only some providers report, when this one did. */
+  #usageDetails(): Pick<Usage, 'reasoningTokens' | 'cachedPromptTokens'> {
+    const reasoningTokens = this.#providerReasoningTokens;
+    const cachedPromptTokens = this.#providerCachedPromptTokens;
+    return {
+      ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
+      ...(cachedPromptTokens === undefined ? {} : { cachedPromptTokens }),
+    };
+  }
+
+  /** Time to the first reasoning, for the log, when there was any. */
+  #ttfr(): { ttfrMs?: number } {
+    return this.#firstReasoningAt === undefined ? {} : { ttfrMs: Math.round(this.#firstReasoningAt - this.#startedAt) };
   }
 
   #logEnd(event: 'done' | 'cancel' | 'error', u: Usage | undefined, extra: Record<string, string | number | boolean | undefined>): void {
@@ -263,6 +301,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
       model: request.model.alias,
       durationMs: Math.round(performance.now() - this.#startedAt),
       ...(this.#firstTokenAt === undefined ? {} : { ttftMs: Math.round(this.#firstTokenAt - this.#startedAt) }),
+      ...this.#ttfr(),
       ...(u ? { promptTokens: u.promptTokens, completionTokens: u.completionTokens, usageSource: u.source } : {}),
       ...(this.#session ? { attempts: this.#session.attempts } : {}),
       ...extra,
@@ -274,6 +313,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#options.clientSignal.removeEventListener('abort', this);
     this.#session?.cancel();
     this.#coalescer.dispose();
+    this.#reasoning?.dispose();
     this.#counter.dispose();
     this.#options.registry.delete(this.#options.streamId);
   }
@@ -283,6 +323,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     if (this.#ending) return;
     // The last text and `done` leave in one write.
     this.#writer?.cork();
+    // At most one of the two holds anything: adding to one drains the other.
+    this.#reasoning?.drain();
     this.#coalescer.drain();
     const reason = this.#finishReason ?? 'stop';
     const invalid = this.#jsonCheck?.finish(reason === 'length');
@@ -305,6 +347,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     const disconnected = stopped instanceof ClientDisconnected;
     this.#writer?.cork();
     // Drained even when the client is gone: the text still counts towards usage.
+    this.#reasoning?.drain();
     this.#coalescer.drain();
     const error = stopped !== undefined && !StreamError.is(thrown) ? reasonOf(stopped) : toStreamError(thrown);
     if (error.code === 'cancelled') {
@@ -312,7 +355,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
       this.#logEnd('cancel', u, { finishReason: 'cancelled', reason: disconnected ? 'client disconnected' : 'cancelled by id' });
       if (!disconnected) this.#send({ type: 'done', finishReason: 'cancelled', usage: u });
     } else {
-      this.#logEnd('error', this.#firstTokenAt === undefined ? undefined : await this.#usage(), { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
+      this.#logEnd('error', this.#firstTokenAt === undefined && this.#firstReasoningAt === undefined ? undefined : await this.#usage(), { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
       this.#send({ type: 'error', code: error.code, message: error.message, retryable: error.retryable, ...(error.path ? { path: error.path } : {}) });
     }
     this.#writer?.close();

@@ -24,7 +24,7 @@ export interface ModelConfig {
   /** The provider's own model name. */
   upstreamModel: string;
   contextWindow: number;
-  /** Upper bound for `maxTokens`; also the default when the request names none. */
+  /** Upper bound for `maxTokens`. A request naming none gets `defaultMaxTokens`, capped by this. */
   maxOutputTokens: number;
   encoding: 'o200k_base' | 'cl100k_base';
   /** Tried in order when this model's provider fails before its first token (`|` in AI_STREAM_MODELS). */
@@ -41,6 +41,8 @@ export interface Limits {
   maxSchemaBytes: number;
   /** Time without an upstream byte before the stream fails. */
   idleTimeoutMs: number;
+  /** Time to receive the whole request body before `408 request_timeout`. */
+  bodyTimeoutMs: number;
 }
 
 export interface RetryConfig {
@@ -55,10 +57,20 @@ export interface StreamConfig {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   defaultModel: string;
+  /** `maxTokens` of a request that names none (capped by the model's `maxOutputTokens`). */
+  defaultMaxTokens: number;
   limits: Limits;
   retry: RetryConfig;
-  /** Origins allowed to call from a browser; `*` allows any. Same-origin calls need no entry. */
+  /** Origins allowed to call from a browser; `*` allows any. The server's own origins need no entry. */
   allowedOrigins: string[];
+  /**
+   * The origins this server's own pages are served from, known from configuration
+   * (`AI_STREAM_PUBLIC_ORIGIN`, Vercel's system variables) or from code (the demo
+   * server), never from the request's Host header, which DNS rebinding controls.
+   */
+  ownOrigins: string[];
+  /** Bearer token of the status endpoint; undefined keeps the endpoint off (404). */
+  statusToken: string | undefined;
   /** Tokens after the first are sent at most this often (ms); 0 sends every delta. */
   coalesceMs: number;
   heartbeatMs: number;
@@ -91,10 +103,13 @@ export function loadConfig(env: Env = process.env): StreamConfig {
     const baseUrl = stripSlash(env.OPENAI_BASE_URL?.trim() || 'https://api.openai.com/v1');
     checkUrl('OPENAI_BASE_URL', baseUrl);
     providers.openai = { kind: 'openai', baseUrl, apiKey: openaiKey };
-    for (const m of OPENAI_MODELS) models[m.alias] = { ...m, provider: 'openai' };
   }
 
-  for (const m of parseModelList(env.AI_STREAM_MODELS, providers)) models[m.alias] = m;
+  // The operator's list replaces the built-in one: declaring only a cheap alias must
+  // take the others away, or a client could still pick them.
+  const declared = parseModelList(env.AI_STREAM_MODELS, providers);
+  const builtIn = providers.openai ? OPENAI_MODELS.map((m) => ({ ...m, provider: 'openai' })) : [];
+  for (const m of declared.length > 0 ? declared : builtIn) models[m.alias] = m;
 
   const aliases = Object.keys(models);
   const defaultModel = env.AI_STREAM_DEFAULT_MODEL?.trim() || aliases[0] || '';
@@ -106,6 +121,7 @@ export function loadConfig(env: Env = process.env): StreamConfig {
     providers,
     models,
     defaultModel,
+    defaultMaxTokens: int(env, 'AI_STREAM_DEFAULT_MAX_TOKENS', 1_024, 1, 1_000_000),
     limits: {
       maxBodyBytes: int(env, 'AI_STREAM_MAX_BODY_BYTES', 256 * 1024, 1_024, 10 * 1024 * 1024),
       maxMessages: int(env, 'AI_STREAM_MAX_MESSAGES', 100, 1, 1_000),
@@ -113,17 +129,16 @@ export function loadConfig(env: Env = process.env): StreamConfig {
       maxTotalChars: int(env, 'AI_STREAM_MAX_TOTAL_CHARS', 200_000, 1, 5_000_000),
       maxSchemaBytes: int(env, 'AI_STREAM_MAX_SCHEMA_BYTES', 16 * 1024, 0, 1024 * 1024),
       idleTimeoutMs: int(env, 'AI_STREAM_IDLE_TIMEOUT_MS', 60_000, 100, 600_000),
+      bodyTimeoutMs: int(env, 'AI_STREAM_BODY_TIMEOUT_MS', 10_000, 100, 120_000),
     },
     retry: {
       maxRetries: int(env, 'AI_STREAM_MAX_RETRIES', 3, 0, 10),
       baseDelayMs: int(env, 'AI_STREAM_RETRY_BASE_MS', 1_000, 0, 60_000),
       maxRetryAfterMs: int(env, 'AI_STREAM_MAX_RETRY_AFTER_MS', 20_000, 0, 120_000),
     },
-    allowedOrigins: (env.AI_STREAM_ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean)
-      .map((o) => (o === '*' ? o : stripSlash(o))),
+    allowedOrigins: list(env.AI_STREAM_ALLOWED_ORIGINS).map((o) => (o === '*' ? o : origin('AI_STREAM_ALLOWED_ORIGINS', o))),
+    ownOrigins: ownOrigins(env),
+    statusToken: statusToken(env),
     coalesceMs: int(env, 'AI_STREAM_COALESCE_MS', 100, 0, 5_000),
     heartbeatMs: int(env, 'AI_STREAM_HEARTBEAT_MS', 15_000, 1_000, 120_000),
   };
@@ -151,6 +166,48 @@ function parseModelList(value: string | undefined, providers: Record<string, Pro
       encoding: upstreamModel.startsWith('gpt-3.5') || upstreamModel.startsWith('gpt-4-') ? 'cl100k_base' : 'o200k_base',
     };
   });
+}
+
+/**
+ * `AI_STREAM_PUBLIC_ORIGIN` (comma-separated), else nothing; plus the https origins
+ * Vercel names in its system variables (host names without a scheme).
+ */
+function ownOrigins(env: Env): string[] {
+  const origins = list(env.AI_STREAM_PUBLIC_ORIGIN).map((o) => origin('AI_STREAM_PUBLIC_ORIGIN', o));
+  for (const name of ['VERCEL_URL', 'VERCEL_BRANCH_URL', 'VERCEL_PROJECT_PRODUCTION_URL'] as const) {
+    const host = env[name]?.trim();
+    if (host) origins.push(origin(name, `https://${host}`));
+  }
+  return [...new Set(origins)];
+}
+
+/** At least 16 characters: the endpoint is only as private as its token is hard to guess. */
+function statusToken(env: Env): string | undefined {
+  const token = env.AI_STREAM_STATUS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (token.length < 16 || /\s/.test(token)) throw new ConfigError('AI_STREAM_STATUS_TOKEN must be at least 16 characters long, without spaces.');
+  return token;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** An http(s) origin in the form browsers send it (`https://shop.example`: lower case, no default port, no path). */
+function origin(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} entry "${value}" is not an origin such as https://shop.example.`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || stripSlash(url.pathname) !== '' || url.search || url.hash || url.username) {
+    throw new ConfigError(`${name} entry "${value}" is not an origin such as https://shop.example (scheme and host, no path).`);
+  }
+  return url.origin;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {

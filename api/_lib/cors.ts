@@ -5,16 +5,26 @@ const EXPOSED = 'X-Stream-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining,
 /** Response headers as a plain record (lower-case names): cheaper per request than `Headers`. */
 export type HeaderRecord = Record<string, string>;
 
+/** Who may call from a browser: the server's own origins and the operator's allowlist. */
+export interface CorsPolicy {
+  /** Origins allowed to call from a browser; `*` allows any. */
+  readonly allowedOrigins: readonly string[];
+  /** The server's own origins, from configuration or code: never derived from the request. */
+  readonly ownOrigins: readonly string[];
+}
+
 /**
- * The CORS headers for a request, or a 403 StreamError when its origin is not on the
- * allowlist. Requests without an Origin header (server to server) and same-origin
- * requests need no entry.
+ * The CORS headers for a request, or a 403 StreamError when its origin is neither one
+ * of the server's own nor on the allowlist. Requests without an Origin header (server
+ * to server) need no entry. Same-origin is not decided by comparing Origin with the
+ * request's URL: that URL comes from the Host header, and after DNS rebinding a page
+ * on `evil.example` sends Origin and Host both `evil.example` to a local server.
  */
-export function corsHeaders(request: Request, allowedOrigins: readonly string[]): HeaderRecord {
+export function corsHeaders(request: Request, policy: CorsPolicy): HeaderRecord {
   const origin = request.headers.get('origin');
   if (origin === null) return {};
-  const self = new URL(request.url).origin;
-  const allowed = origin === self || allowedOrigins.includes('*') || allowedOrigins.includes(origin);
+  const { allowedOrigins, ownOrigins } = policy;
+  const allowed = ownOrigins.includes(origin) || allowedOrigins.includes('*') || allowedOrigins.includes(origin);
   if (!allowed) {
     throw new StreamError('origin_not_allowed', 'This origin may not call the chat API.', { status: 403 });
   }

@@ -9,7 +9,9 @@ import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
 import { sseHeaders } from './sse-encoder.js';
 import { StreamError, errorResponse, toStreamError } from './stream-error.js';
 import { StreamClock, clockTickMs } from './stream-clock.js';
+import { StreamMetrics } from './stream-metrics.js';
 import { StreamRegistry } from './stream-registry.js';
+import { statusResponse } from './status-endpoint.js';
 import { fetchTransport } from './transports/fetch-transport.js';
 import { nodeHttpTransport } from './transports/node-http-transport.js';
 import type { UpstreamTransport } from './transports/upstream-transport.js';
@@ -23,6 +25,8 @@ const DEFAULT_MAX_STREAM_MS = 290_000;
 export interface StreamHandlerDeps {
   registry?: StreamRegistry;
   log?: Logger;
+  /** Counters behind the status endpoint, fed by the log events. */
+  metrics?: StreamMetrics;
   /** How providers are reached: node:http on Node, fetch elsewhere (or a fetch you pass). */
   transport?: UpstreamTransport;
   fetch?: typeof fetch;
@@ -30,11 +34,12 @@ export interface StreamHandlerDeps {
 }
 
 /** A Web-standard handler: runs unchanged on Vercel's Node runtime, in Next.js route handlers, Hono, or Node via an adapter. */
-export type StreamHandler = ((request: Request) => Promise<Response>) & { registry: StreamRegistry };
+export type StreamHandler = ((request: Request) => Promise<Response>) & { registry: StreamRegistry; metrics: StreamMetrics };
 
 /**
  * Creates the handler for `/api/chat/stream`: `POST` starts an answer, `DELETE ?id=`
- * cancels one, `OPTIONS` answers CORS preflights.
+ * cancels one, `OPTIONS` answers CORS preflights, `GET ?status` shows the counters to
+ * an operator holding `AI_STREAM_STATUS_TOKEN`.
  *
  * @example
  * const handler = createStreamHandler(loadConfig());
@@ -42,7 +47,8 @@ export type StreamHandler = ((request: Request) => Promise<Response>) & { regist
  */
 export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDeps = {}): StreamHandler {
   const registry = deps.registry ?? new StreamRegistry();
-  const log = deps.log ?? createLogger();
+  const metrics = deps.metrics ?? new StreamMetrics();
+  const log = metrics.wrap(deps.log ?? createLogger());
   const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
   const maxStreamMs = deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
   const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs));
@@ -50,7 +56,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   const handler = async (request: Request): Promise<Response> => {
     let cors: HeaderRecord = {};
     try {
-      cors = corsHeaders(request, config.allowedOrigins);
+      cors = corsHeaders(request, config);
       switch (request.method) {
         case 'OPTIONS':
           return preflightResponse(cors);
@@ -58,19 +64,22 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
           return await create(request, cors);
         case 'DELETE':
           return cancel(request, cors);
+        case 'GET':
+          if (new URL(request.url).searchParams.has('status')) return await statusResponse(request, config.statusToken, () => metrics.snapshot(registry.size));
+          throw methodNotAllowed(request.method);
         default:
-          throw new StreamError('method_not_allowed', `${request.method} is not supported here; use POST to start a stream.`, { status: 405 });
+          throw methodNotAllowed(request.method);
       }
     } catch (thrown) {
       const error = toStreamError(thrown);
       log('rejected', { status: error.status, code: error.code, detail: error.detail ?? error.message, method: request.method });
-      return errorResponse(error, error.status === 405 ? { ...cors, allow: 'POST, DELETE, OPTIONS' } : cors);
+      return errorResponse(error, { ...cors, ...rejectionHeaders(error) });
     }
   };
 
   async function create(request: Request, cors: HeaderRecord): Promise<Response> {
     if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
-    const body = await readJsonBody(request, config.limits.maxBodyBytes);
+    const body = await readJsonBody(request, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
     const normalized = normalizeRequest(body, config);
     const provider = config.providers[normalized.model.provider];
     const adapter = provider ? ADAPTERS[provider.kind] : undefined;
@@ -122,7 +131,19 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     return new Response(null, { status: 204, headers: cors });
   }
 
-  return Object.assign(handler, { registry });
+  return Object.assign(handler, { registry, metrics });
+}
+
+function methodNotAllowed(method: string): StreamError {
+  return new StreamError('method_not_allowed', `${method} is not supported here; use POST to start a stream.`, { status: 405 });
+}
+
+/** Headers a refusal needs beyond CORS. */
+function rejectionHeaders(error: StreamError): HeaderRecord {
+  if (error.status === 405) return { allow: 'POST, DELETE, OPTIONS' };
+  // The rest of a late body may still be on its way: the connection cannot carry another request.
+  if (error.code === 'request_timeout') return { connection: 'close' };
+  return {};
 }
 
 /** node:http where it exists (Node, Vercel's Node runtime), else the platform's fetch. */

@@ -1,4 +1,5 @@
-import { Validator, type Schema } from '@cfworker/json-schema';
+import { BoundedValidator } from './schema/bounded-validator.js';
+import { StepBudgetExceeded } from './schema/step-budget.js';
 import { createPartialJsonParser } from '../../widget/shared/partial-json/index.js';
 import { StreamError } from './stream-error.js';
 
@@ -11,27 +12,19 @@ export interface JsonOutputCheck {
 
 /**
  * Compiles a request's JSON Schema once, before any upstream call, so a schema the
- * validator cannot use is a 400 rather than a failed answer. No remote `$ref` is ever
- * fetched: the validator only resolves references inside the schema.
+ * server will not run (too complex, a pattern RE2 cannot run, a `$ref` outside the
+ * schema) is a 400 rather than a failed answer. See BoundedValidator.
  */
-export function compileSchema(schema: Record<string, unknown>): Validator {
-  try {
-    const validator = new Validator(schema as Schema, '2020-12', false);
-    // The validator resolves references lazily; probing now turns a broken or remote
-    // `$ref` into a 400 instead of a failure after the answer was paid for.
-    for (const probe of [null, {}, [], '', 0, true]) validator.validate(probe);
-    return validator;
-  } catch {
-    throw new StreamError('bad_request', 'The schema is not a JSON Schema this server can use (a $ref must point inside the schema).', { status: 400 });
-  }
+export function compileSchema(schema: Record<string, unknown>): BoundedValidator {
+  return BoundedValidator.compile(schema);
 }
 
 /**
  * Feeds the answer to the same incremental parser the widget uses (linear in the
  * answer, so checking costs nothing noticeable per token), then validates the final
- * value against the schema, reporting the deepest failing location as a JSON Pointer.
+ * value against the schema (in a bounded number of steps), reporting the deepest failing location as a JSON Pointer.
  */
-export function createJsonOutputCheck(validator: Validator | undefined): JsonOutputCheck {
+export function createJsonOutputCheck(validator: BoundedValidator | undefined): JsonOutputCheck {
   const parser = createPartialJsonParser();
   return {
     push(text) {
@@ -46,10 +39,13 @@ export function createJsonOutputCheck(validator: Validator | undefined): JsonOut
         return new StreamError('invalid_output', message, { status: 502, retryable: true, detail: result.error ? `${result.error.message} at ${result.error.position}` : 'incomplete JSON' });
       }
       if (!validator) return undefined;
-      let outcome: ReturnType<Validator['validate']>;
+      let outcome: ReturnType<BoundedValidator['validate']>;
       try {
         outcome = validator.validate(result.value);
       } catch (err) {
+        if (err instanceof StepBudgetExceeded) {
+          return new StreamError('schema_too_complex', 'The answer is too large to check against this schema within the server\'s bounds.', { status: 502, detail: err.message });
+        }
         return new StreamError('invalid_output', 'The answer could not be checked against the schema.', { status: 502, detail: String(err) });
       }
       const { valid, errors } = outcome;

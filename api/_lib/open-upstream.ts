@@ -312,7 +312,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     if (owner) {
       if (event.type === 'error') return this.#failOpen(event.error);
       (this.#buffered ??= []).push(event);
-      if (event.type === 'text' || event.type === 'finish' || last) {
+      // Reasoning opens the session as text does: it streams to the client from here.
+      if (event.type === 'text' || event.type === 'reasoning' || event.type === 'finish' || last) {
         this.#owner = undefined;
         owner.attemptOpened(this);
       }

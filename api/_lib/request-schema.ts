@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { StreamConfig, ModelConfig } from './config.js';
 import type { ChatMessage } from '../../widget/shared/protocol.js';
-import type { Validator } from '@cfworker/json-schema';
 import { compileSchema } from './json-output-check.js';
+import type { BoundedValidator } from './schema/bounded-validator.js';
 import { StreamError } from './stream-error.js';
 
 /** A request the server has validated, bounded and resolved to a model. */
@@ -12,7 +12,7 @@ export interface NormalizedRequest {
   mode: 'text' | 'json';
   schema: Record<string, unknown> | undefined;
   /** The schema, compiled once; checks the final answer in JSON mode. */
-  validator: Validator | undefined;
+  validator: BoundedValidator | undefined;
   temperature: number | undefined;
   maxTokens: number;
 }
@@ -66,19 +66,22 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
   }
 
   const alias = req.model ?? config.defaultModel;
-  const model = config.models[alias];
+  // Own keys only: "__proto__", "constructor" or "toString" must not reach Object.prototype.
+  const model = Object.hasOwn(config.models, alias) ? config.models[alias] : undefined;
   if (!model) {
     if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
     throw new StreamError('unknown_model', `Unknown model "${alias}". Available: ${Object.keys(config.models).join(', ')}.`, { status: 400 });
   }
 
-  let validator: Validator | undefined;
+  let validator: BoundedValidator | undefined;
   if (req.schema !== undefined) {
     if (req.mode !== 'json') throw new StreamError('bad_request', 'A schema needs "mode": "json".', { status: 400 });
+    // The guard bounds nesting first (without recursion): JSON.stringify overflows the
+    // stack on a 100,000-deep array, a 500 before.
+    validator = compileSchema(req.schema);
     if (JSON.stringify(req.schema).length > limits.maxSchemaBytes) {
       throw new StreamError('payload_too_large', `The schema is larger than ${limits.maxSchemaBytes} bytes.`, { status: 413 });
     }
-    validator = compileSchema(req.schema);
   }
   if (req.maxTokens !== undefined && req.maxTokens > model.maxOutputTokens) {
     throw new StreamError('bad_request', `maxTokens is ${req.maxTokens}; "${model.alias}" allows at most ${model.maxOutputTokens}.`, { status: 400 });
@@ -91,6 +94,6 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
     schema: req.schema,
     validator,
     temperature: req.temperature,
-    maxTokens: req.maxTokens ?? model.maxOutputTokens,
+    maxTokens: req.maxTokens ?? Math.min(config.defaultMaxTokens, model.maxOutputTokens),
   };
 }

@@ -3,6 +3,7 @@ import type { Directives } from './directives.js';
 import { writeJsonAnswer } from './json-answer.js';
 import { sampleFromSchema } from './json-schema-sample.js';
 import { writeMarkdownAnswer } from './markdown-answer.js';
+import { planReasoning } from './reasoning-plan.js';
 import { splitIntoTokens } from './tokenize.js';
 
 /**
@@ -28,6 +29,11 @@ export interface AnswerRequest {
 export interface AnswerPlan {
   /** The text deltas, in order; `deltas.join('')` is the whole answer. */
   deltas: string[];
+  /**
+   * The reasoning deltas sent before the text (`[[reasoning:N]]`: exactly N), empty
+   * without the marker. The output cap does not cut them: it applies to the text.
+   */
+  reasoning: string[];
   /** True when the output cap cut the answer short (finish reason "length"). */
   truncated: boolean;
   /** The markers found in the prompt. */
@@ -35,6 +41,9 @@ export interface AnswerPlan {
   /** The prompt without markers, shortened: what the answer is about. */
   topic: string;
 }
+
+/** How many text deltas a `[[refusal]]` answer sends before the provider's refusal reason. */
+export const REFUSAL_AFTER_DELTAS = 5;
 
 /** Topics longer than this are cut, so a huge prompt does not make a huge heading. */
 const MAX_TOPIC_CHARS = 80;
@@ -72,7 +81,8 @@ export function planAnswer(request: AnswerRequest): AnswerPlan {
     : writeAnswer(topic, request.format, directives.lengthTokens);
   const cap = request.maxTokens;
   const truncated = cap !== undefined && full.length > cap;
-  return { deltas: truncated ? full.slice(0, cap) : full, truncated, directives, topic };
+  const reasoning = planReasoning(topic, directives.reasoningTokens ?? 0);
+  return { deltas: truncated ? full.slice(0, cap) : full, reasoning, truncated, directives, topic };
 }
 
 /**
@@ -82,4 +92,9 @@ export function planAnswer(request: AnswerRequest): AnswerPlan {
  */
 export function estimatePromptTokens(messageTexts: readonly string[]): number {
   return messageTexts.reduce((sum, text) => sum + Math.ceil(text.length / 4) + 3, 3);
+}
+
+/** The prompt tokens reported as cached (`[[cached:N]]`), never more than the prompt. */
+export function cachedPromptTokens(plan: AnswerPlan, promptTokens: number): number {
+  return Math.min(plan.directives.cachedTokens ?? 0, promptTokens);
 }

@@ -12,10 +12,15 @@ import type { Pace } from './pace.js';
  * - `[[pace:FIRST_MS,TPS]]` this request's pace.
  * - `[[echo]]` the answer is the message itself, markers removed, verbatim (tests
  *   stream chosen markdown, such as an XSS corpus, through the whole chain).
+ * - `[[reasoning:N]]` N reasoning tokens before the answer, on every route that can
+ *   stream reasoning; `[[reasoning-field:reasoning]]` names Chat Completions' delta field
+ *   (`reasoning_content` by default); `[[no-usage]]` omits the usage a server would send;
+ *   `[[cached:N]]` reports N of the prompt tokens as read from cache; `[[refusal]]` ends
+ *   the answer early with the provider's refusal reason (Anthropic, Gemini).
  */
 
 /** Every fault the local upstream can act out. */
-export const FAULT_NAMES = ['429', '500', 'error-first', 'error-mid', 'drop', 'stall', 'garbage'] as const;
+export const FAULT_NAMES = ['429', '500', 'error-first', 'error-mid', 'drop', 'stall', 'garbage', '503', '529', 'overloaded'] as const;
 
 /** One of {@link FAULT_NAMES}. */
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -32,12 +37,29 @@ export interface Directives {
   lengthTokens?: number;
   pace?: Pace;
   echo?: boolean;
+  /** `[[reasoning:N]]`: reasoning tokens streamed before the answer. */
+  reasoningTokens?: number;
+  /** `[[reasoning-field:NAME]]`: the Chat Completions delta field that carries reasoning. */
+  reasoningField?: ReasoningField;
+  /** `[[no-usage]]`: the stream carries no usage, as some OpenAI-compatible servers do. */
+  noUsage?: boolean;
+  /** `[[cached:N]]`: prompt tokens reported as read from the provider's cache. */
+  cachedTokens?: number;
+  /** `[[refusal]]`: the model stops early and says it refused. */
+  refusal?: boolean;
 }
+
+/**
+ * Where an OpenAI-compatible server puts reasoning: DeepSeek and vLLM (`reasoning_content`),
+ * OpenRouter and Ollama's `/v1` (`reasoning`), or inline in the content between
+ * `<think>` tags, as local models served without a reasoning parser do (`think`).
+ */
+export type ReasoningField = 'reasoning_content' | 'reasoning' | 'think';
 
 /** Upper bound of `[[length:N]]`, so one request cannot make the process build gigabytes. */
 export const MAX_LENGTH_TOKENS = 200_000;
 
-const MARKER = /\[\[(fault|length|pace|echo)(?::([^\]]{0,64}))?\]\]/g;
+const MARKER = /\[\[(fault|length|pace|echo|reasoning-field|reasoning|no-usage|cached|refusal)(?::([^\]]{0,64}))?\]\]/g;
 const COUNT = /^\d{1,9}$/;
 
 function isFaultName(value: string): value is FaultName {
@@ -76,12 +98,28 @@ export function readDirectives(text: string): Directives {
       directives.lengthTokens = Math.min(Number(argument.trim()), MAX_LENGTH_TOKENS);
     } else if (kind === 'echo') {
       directives.echo = true;
+    } else if (kind !== undefined && kind !== 'fault' && kind !== 'length' && kind !== 'pace') {
+      readProviderMarker(directives, kind, argument.trim());
     } else if (kind === 'pace' && directives.pace === undefined) {
       const pace = parsePace(argument);
       if (pace) directives.pace = pace;
     }
   }
   return directives;
+}
+
+function readProviderMarker(directives: Directives, kind: string, argument: string): void {
+  if (kind === 'reasoning' && directives.reasoningTokens === undefined && COUNT.test(argument)) {
+    directives.reasoningTokens = Math.min(Number(argument), MAX_LENGTH_TOKENS);
+  } else if (kind === 'reasoning-field' && (argument === 'reasoning' || argument === 'reasoning_content' || argument === 'think')) {
+    directives.reasoningField ??= argument;
+  } else if (kind === 'cached' && directives.cachedTokens === undefined && COUNT.test(argument)) {
+    directives.cachedTokens = Number(argument);
+  } else if (kind === 'no-usage') {
+    directives.noUsage = true;
+  } else if (kind === 'refusal') {
+    directives.refusal = true;
+  }
 }
 
 /** The message without its markers, otherwise exactly as sent (what `[[echo]]` answers). */

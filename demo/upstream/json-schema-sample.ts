@@ -10,6 +10,10 @@ import { hashText, pick, seededRandom } from './seeded-random.js';
  * `format`s, `anyOf`/`oneOf` (first non-null branch), `allOf` (merged), and local
  * `$ref`s (`#`, `#/$defs/…`, `#/definitions/…`). Anything else (`pattern`,
  * `if`/`then`, `not`, …) is ignored, so the document may not match such a schema.
+ *
+ * The schema comes from whoever calls the local upstream, so the work is bounded: at
+ * most MAX_SAMPLES subschemas are sampled, sizes are clamped, and no recursion is
+ * deeper than MAX_NESTING; past the budget the document falls back to `{}`.
  */
 
 /** A JSON value. */
@@ -22,10 +26,22 @@ interface Context {
   random: () => number;
   topic: string;
   depth: number;
+  /** Subschemas sampled so far, shared by the whole document. */
+  spent: { samples: number };
 }
 
 /** Beyond this nesting (recursive `$ref`s) the sampler returns the smallest value it can. */
 const MAX_DEPTH = 12;
+/** Hard stop for nesting through `$ref`, `anyOf` or required members: the value becomes `null`. */
+const MAX_NESTING = 48;
+/** Subschemas one document may sample before the sampler gives up (schema bombs, `$ref` cycles). */
+const MAX_SAMPLES = 5_000;
+/** Clamps for `minLength` / `minItems`, so a hostile minimum cannot build a huge document. */
+const MAX_STRING_CHARS = 2_000;
+const MAX_ITEMS = 200;
+
+/** Thrown when a document needs more than MAX_SAMPLES subschemas. */
+class SampleBudgetExceeded extends Error {}
 
 function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,8 +56,13 @@ function resolveRef(ref: string, root: unknown): unknown {
   if (!ref.startsWith('#')) return {};
   let node: unknown = root;
   for (const raw of ref.slice(1).split('/').filter((part) => part !== '')) {
-    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
-    node = isSchema(node) ? node[key] : undefined;
+    let key: string;
+    try {
+      key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    } catch {
+      return {};
+    }
+    node = isSchema(node) && Object.hasOwn(node, key) ? node[key] : undefined;
   }
   return node ?? {};
 }
@@ -91,9 +112,10 @@ const FORMATS: Record<string, (topic: string) => string> = {
 };
 
 function sampleString(schema: Schema, name: string, context: Context): string {
-  const format = typeof schema['format'] === 'string' ? FORMATS[schema['format']] : undefined;
+  const formatName = schema['format'];
+  const format = typeof formatName === 'string' && Object.hasOwn(FORMATS, formatName) ? FORMATS[formatName] : undefined;
   let text = format ? format(context.topic) : `${name === '' ? 'value' : name} for ${context.topic}`;
-  const min = numberField(schema, 'minLength') ?? 0;
+  const min = Math.min(numberField(schema, 'minLength') ?? 0, MAX_STRING_CHARS);
   const max = numberField(schema, 'maxLength');
   while (Array.from(text).length < min) text += ' naïve café 東京';
   const chars = Array.from(text);
@@ -128,7 +150,7 @@ function sampleNumber(schema: Schema, integer: boolean, context: Context): numbe
 function sampleArray(schema: Schema, name: string, context: Context): Json[] {
   const prefix = Array.isArray(schema['prefixItems']) ? schema['prefixItems'] : Array.isArray(schema['items']) ? schema['items'] : [];
   const rest = Array.isArray(schema['items']) ? schema['additionalItems'] : schema['items'];
-  const min = numberField(schema, 'minItems') ?? 0;
+  const min = Math.min(numberField(schema, 'minItems') ?? 0, MAX_ITEMS);
   const max = numberField(schema, 'maxItems') ?? Number.POSITIVE_INFINITY;
   const restAllowed = rest !== false && context.depth < MAX_DEPTH;
   const wanted = Math.max(min, Math.min(restAllowed ? Math.max(prefix.length, 2) : prefix.length, max));
@@ -146,17 +168,24 @@ function sampleArray(schema: Schema, name: string, context: Context): Json[] {
 }
 
 function sampleObject(schema: Schema, context: Context): { [key: string]: Json } {
-  const properties = isSchema(schema['properties']) ? schema['properties'] : {};
+  const properties: Schema = isSchema(schema['properties']) ? schema['properties'] : {};
   const required = Array.isArray(schema['required']) ? schema['required'].filter((k): k is string => typeof k === 'string') : [];
   const result: { [key: string]: Json } = {};
   // Deep inside recursive schemas only what is required, so recursion can bottom out.
   const keys = context.depth >= MAX_DEPTH ? required : [...new Set([...Object.keys(properties), ...required])];
-  for (const key of keys) result[key] = sample(properties[key] ?? {}, key, context);
+  for (const key of keys) {
+    const value = sample(Object.hasOwn(properties, key) ? properties[key] : {}, key, context);
+    // A key named "__proto__" stays an own property instead of replacing the prototype.
+    Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+  }
   return result;
 }
 
 function sample(schemaLike: unknown, name: string, outer: Context): Json {
   if (!isSchema(schemaLike)) return schemaLike === false ? null : sampleString({}, name, outer);
+  outer.spent.samples += 1;
+  if (outer.spent.samples > MAX_SAMPLES) throw new SampleBudgetExceeded();
+  if (outer.depth >= MAX_NESTING) return null;
   const context = { ...outer, depth: outer.depth + 1 };
   let schema = schemaLike;
   if (typeof schema['$ref'] === 'string') {
@@ -200,6 +229,17 @@ function sample(schemaLike: unknown, name: string, outer: Context): Json {
  * // { n: 2 }
  */
 export function sampleFromSchema(schema: unknown, topic: string): Json {
-  const random = seededRandom(`${topic}\u0000${JSON.stringify(schema) ?? ''}`);
-  return sample(schema, '', { root: schema, random, topic, depth: 0 });
+  let seed: string;
+  try {
+    seed = `${topic}\u0000${JSON.stringify(schema) ?? ''}`;
+  } catch {
+    // Nested too deep to serialise (a RangeError): any seed will do for such a schema.
+    seed = topic;
+  }
+  try {
+    return sample(schema, '', { root: schema, random: seededRandom(seed), topic, depth: 0, spent: { samples: 0 } });
+  } catch (err) {
+    if (err instanceof SampleBudgetExceeded || err instanceof RangeError) return {};
+    throw err;
+  }
 }

@@ -13,9 +13,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 
 const upstream = await startUpstream({ port, host: process.env['HOST'] ?? '127.0.0.1' });
-console.log(`local upstream (OpenAI chat completions) listening on ${upstream.url}`);
+console.log(`local upstream listening on ${upstream.origin}`);
+console.log('routes: /v1/chat/completions, /v1/responses, /v1/messages, /v1beta/models/{model}:streamGenerateContent, /api/chat');
 console.log(`pace: ${upstream.pace.firstTokenMs} ms to first token, ${upstream.pace.tokensPerSecond || 'unlimited'} tokens/s`);
 console.log(`use it with: OPENAI_BASE_URL=${upstream.url} OPENAI_API_KEY=anything`);
+console.log(`         or: ANTHROPIC_BASE_URL=${upstream.origin}, GEMINI_BASE_URL=${upstream.origin}, OLLAMA_HOST=${upstream.origin}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -1,5 +1,6 @@
-import { estimatePromptTokens, planAnswer } from './answer-plan.js';
+import { cachedPromptTokens, estimatePromptTokens, planAnswer } from './answer-plan.js';
 import type { AnswerFormat, AnswerPlan } from './answer-plan.js';
+import type { ReasoningField } from './directives.js';
 import { openAIErrors } from './openai-http.js';
 import type { OpenAIErrorResponse } from './openai-http.js';
 
@@ -39,10 +40,26 @@ export interface OpenAIUsage {
 export interface OpenAIChatPlan extends AnswerPlan {
   /** The whole answer text, `deltas.join('')`. */
   text: string;
+  /** The reasoning text, `reasoning.join('')`, streamed before the answer in {@link reasoningField}. */
+  reasoningText: string;
+  /**
+   * The delta field that carries reasoning (`[[reasoning-field:…]]`); `think` puts it in
+   * the content between {@link THINK_OPEN} and {@link THINK_CLOSE}. @default 'reasoning_content'
+   */
+  reasoningField: ReasoningField;
   finishReason: 'stop' | 'length';
-  /** What the usage chunk will say: completion_tokens is the number of deltas. */
+  /**
+   * What the usage chunk will say: completion_tokens counts reasoning and content deltas,
+   * reasoning_tokens the reasoning ones. `[[no-usage]]` omits the chunk altogether.
+   */
   usage: OpenAIUsage;
 }
+
+/** The first content delta of inline reasoning (`[[reasoning-field:think]]`). */
+export const THINK_OPEN = '<think>\n';
+
+/** The content delta that closes inline reasoning, before the answer. */
+export const THINK_CLOSE = '\n</think>\n\n';
 
 /** The outcome of validating a request body. */
 export type OpenAIChatParse = { ok: true; request: OpenAIChatRequest } | { ok: false; error: OpenAIErrorResponse };
@@ -142,18 +159,22 @@ export function planOpenAIChatAnswer(request: OpenAIChatRequest): OpenAIChatPlan
     ...(maxTokens === undefined ? {} : { maxTokens }),
   });
   const promptTokens = estimatePromptTokens(request.messages.map((message) => contentText(message.content)));
-  const completionTokens = plan.deltas.length;
+  const inline = plan.reasoning.length > 0 && plan.directives.reasoningField === 'think';
+  // Inline <think> tags are two more content tokens, and the server cannot tell reasoning from answer.
+  const completionTokens = plan.reasoning.length + plan.deltas.length + (inline ? 2 : 0);
   return {
     ...plan,
     text: plan.deltas.join(''),
+    reasoningText: plan.reasoning.join(''),
+    reasoningField: plan.directives.reasoningField ?? 'reasoning_content',
     finishReason: plan.truncated ? 'length' : 'stop',
     usage: {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
-      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      prompt_tokens_details: { cached_tokens: cachedPromptTokens(plan, promptTokens), audio_tokens: 0 },
       completion_tokens_details: {
-        reasoning_tokens: 0,
+        reasoning_tokens: inline ? 0 : plan.reasoning.length,
         audio_tokens: 0,
         accepted_prediction_tokens: 0,
         rejected_prediction_tokens: 0,

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { readDirectives } from './directives.js';
 import type { FaultName } from './directives.js';
 import { tokenIntervalMs } from './pace.js';
+import { writePaced } from './paced-writer.js';
 import type { Pace } from './pace.js';
 import { lastUserText, parseOpenAIChatRequest, planOpenAIChatAnswer } from './openai-chat-request.js';
 import type { OpenAIChatPlan } from './openai-chat-request.js';
@@ -13,12 +13,15 @@ import {
   errorFrame,
   finishFrame,
   newChunkStyle,
+  reasoningDeltas,
+  reasoningFrame,
   roleFrame,
   usageFrame,
 } from './openai-chunks.js';
 import type { ChunkStyle } from './openai-chunks.js';
 import { hasBearerToken, openAIErrors, openAIHeaders, sendOpenAIError } from './openai-http.js';
 import type { RouteContext, UpstreamRoute } from './route.js';
+import { FAULT_AFTER_DELTAS } from './scripted-stream.js';
 import { hashText } from './seeded-random.js';
 import { StreamResponse } from './stream-response.js';
 
@@ -26,12 +29,6 @@ import { StreamResponse } from './stream-response.js';
  * `POST /v1/chat/completions`, OpenAI's Chat Completions API: streamed (SSE chunks
  * and `[DONE]`) or whole, with the faults the prompt's markers ask for.
  */
-
-/** How many content deltas `error-mid`, `drop` and `stall` send before the fault. */
-export const FAULT_AFTER_DELTAS = 5;
-
-/** Frames are gathered up to this size when the pace lets several go at once. */
-const BATCH_CHARS = 16 * 1024;
 
 /** What a "not JSON" data line looks like: a chunk cut off in the middle. */
 const GARBAGE_FRAME =
@@ -46,27 +43,13 @@ interface Reply {
   pace: Pace;
 }
 
-async function writeDeltas(stream: StreamResponse, { style, plan, pace }: Reply, count: number): Promise<boolean> {
-  const interval = tokenIntervalMs(pace);
-  const startedAt = performance.now();
-  let batch = '';
-  for (let i = 0; i < count; i += 1) {
-    const wait = interval > 0 ? startedAt + i * interval - performance.now() : 0;
-    if (wait >= 1) {
-      if (batch !== '' && !(await stream.write(batch))) return false;
-      batch = '';
-      if (!(await stream.sleep(wait))) return false;
-    }
-    batch += contentFrame(style, plan.deltas[i] ?? '');
-    if (batch.length >= BATCH_CHARS) {
-      if (!(await stream.write(batch))) return false;
-      batch = '';
-      // Writes that never fill the buffer never yield; give a client's close a chance to land.
-      await yieldToEventLoop();
-      if (!stream.isOpen) return false;
-    }
-  }
-  return batch === '' || stream.write(batch);
+function writeDeltas(stream: StreamResponse, { style, plan, pace }: Reply, count: number): Promise<boolean> {
+  return writePaced(stream, pace, count, (i) => contentFrame(style, plan.deltas[i] ?? ''));
+}
+
+function writeReasoning(stream: StreamResponse, { style, plan, pace }: Reply): Promise<boolean> {
+  const deltas = reasoningDeltas(plan);
+  return writePaced(stream, pace, deltas.length, (i) => reasoningFrame(style, plan.reasoningField, deltas[i] ?? ''));
 }
 
 async function streamAnswer(reply: Reply): Promise<void> {
@@ -74,7 +57,7 @@ async function streamAnswer(reply: Reply): Promise<void> {
   const stream = new StreamResponse(context, fault);
   if (!(await stream.sleep(pace.firstTokenMs))) return;
   stream.start(200, openAIHeaders(context.requestId, context.startedAt, 'text/event-stream; charset=utf-8'));
-  if (fault === 'garbage' || fault === 'error-first') {
+  if (fault === 'garbage' || fault === 'error-first' || fault === 'overloaded') {
     const frame = fault === 'garbage' ? GARBAGE_FRAME : errorFrame(openAIErrors.serverError().error) + DONE_FRAME;
     if (await stream.write(frame)) stream.end('fault');
     return;
@@ -82,6 +65,7 @@ async function streamAnswer(reply: Reply): Promise<void> {
   const faultsMidway = fault === 'error-mid' || fault === 'drop' || fault === 'stall';
   const count = faultsMidway ? Math.min(FAULT_AFTER_DELTAS, plan.deltas.length) : plan.deltas.length;
   if (!(await stream.write(roleFrame(style)))) return;
+  if (!(await writeReasoning(stream, reply))) return;
   if (!(await writeDeltas(stream, reply, count))) return;
   switch (fault) {
     case 'error-mid': {
@@ -134,6 +118,7 @@ async function answerWhole({ context, style, plan, fault, pace }: Reply): Promis
       return;
     case 'error-first':
     case 'error-mid':
+    case 'overloaded':
       sendOpenAIError(res, openAIErrors.serverError(), context.requestId, context.startedAt);
       return;
     default:
@@ -160,6 +145,7 @@ async function handleChatCompletions(context: RouteContext): Promise<void> {
   const fault = context.faults.take(directives.fault, hashText(JSON.stringify(request.messages)));
   if (fault === '429') return fail(openAIErrors.rateLimited(request.model));
   if (fault === '500') return fail(openAIErrors.serverError());
+  if (fault === '503' || fault === '529') return fail({ ...openAIErrors.serverError(), status: Number(fault) });
   const reply: Reply = {
     context,
     style: newChunkStyle(request),

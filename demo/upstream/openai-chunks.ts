@@ -1,4 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { readDirectives } from './directives.js';
+import type { ReasoningField } from './directives.js';
+import { THINK_CLOSE, THINK_OPEN, lastUserText } from './openai-chat-request.js';
 import type { OpenAIChatPlan, OpenAIChatRequest, OpenAIUsage } from './openai-chat-request.js';
 import type { OpenAIErrorObject } from './openai-http.js';
 
@@ -17,7 +20,10 @@ export interface ChunkStyle {
   created: number;
   model: string;
   systemFingerprint: string;
-  /** `stream_options.include_usage`: every chunk carries `usage` (null until the last). */
+  /**
+   * `stream_options.include_usage`: every chunk carries `usage` (null until the last).
+   * False under `[[no-usage]]`, as from servers that ignore the option.
+   */
   includeUsage: boolean;
   /** `stream_options.include_obfuscation` (on unless set false): random padding per chunk. */
   includeObfuscation: boolean;
@@ -36,7 +42,7 @@ export function newChunkStyle(request: OpenAIChatRequest): ChunkStyle {
     created: Math.floor(Date.now() / 1000),
     model: request.model,
     systemFingerprint: 'fp_10ca1u9s7r',
-    includeUsage: request.stream_options?.include_usage === true,
+    includeUsage: request.stream_options?.include_usage === true && readDirectives(lastUserText(request)).noUsage !== true,
     includeObfuscation: request.stream_options?.include_obfuscation !== false,
   };
 }
@@ -71,6 +77,23 @@ export function contentFrame(style: ChunkStyle, content: string): string {
   return frame(style, [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }], null);
 }
 
+/**
+ * One reasoning delta before the answer: DeepSeek's and vLLM's `reasoning_content`
+ * (with `content: null`), OpenRouter's and Ollama `/v1`'s `reasoning` (with an empty
+ * content), or plain content (`think`, inside `<think>` tags).
+ */
+export function reasoningFrame(style: ChunkStyle, field: ReasoningField, text: string): string {
+  if (field === 'think') return contentFrame(style, text);
+  const delta = field === 'reasoning' ? { role: 'assistant', content: '', reasoning: text } : { content: null, reasoning_content: text };
+  return frame(style, [{ index: 0, delta, logprobs: null, finish_reason: null }], null);
+}
+
+/** The reasoning deltas as streamed: inline reasoning comes wrapped in `<think>` tags. */
+export function reasoningDeltas(plan: OpenAIChatPlan): readonly string[] {
+  if (plan.reasoning.length === 0 || plan.reasoningField !== 'think') return plan.reasoning;
+  return [THINK_OPEN, ...plan.reasoning, THINK_CLOSE];
+}
+
 /** The chunk with an empty delta and the finish reason. */
 export function finishFrame(style: ChunkStyle, finishReason: string): string {
   return frame(style, [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }], null);
@@ -96,7 +119,13 @@ export function completionBody(style: ChunkStyle, plan: OpenAIChatPlan): string 
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: plan.text, refusal: null, annotations: [] },
+        message: {
+          role: 'assistant',
+          content: plan.reasoningField === 'think' && plan.reasoningText !== '' ? reasoningDeltas(plan).join('') + plan.text : plan.text,
+          ...(plan.reasoningText === '' || plan.reasoningField === 'think' ? {} : { [plan.reasoningField]: plan.reasoningText }),
+          refusal: null,
+          annotations: [],
+        },
         logprobs: null,
         finish_reason: plan.finishReason,
       },

@@ -28,6 +28,7 @@ export interface RouteContext {
  */
 export interface UpstreamRoute {
   method: 'GET' | 'POST';
-  path: string;
+  /** The exact path, or a pattern for paths with parameters (Gemini's `models/{model}:…`). */
+  path: string | RegExp;
   handle(context: RouteContext): Promise<void>;
 }

@@ -1,11 +1,15 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { anthropicMessagesRoute } from './anthropic-messages.js';
 import { FaultLedger } from './fault-ledger.js';
+import { geminiStreamRoute } from './gemini-generate.js';
+import { ollamaChatRoute } from './ollama-chat.js';
 import { openAIChatRoute } from './openai-chat.js';
 import { newRequestId } from './openai-chunks.js';
 import { openAIErrors, sendOpenAIError } from './openai-http.js';
 import { openAIModelsRoute } from './openai-models.js';
+import { openAIResponsesRoute } from './openai-responses.js';
 import { resolvePace } from './pace.js';
 import type { Pace } from './pace.js';
 import { MAX_BODY_BYTES, readRequestBody } from './request-body.js';
@@ -16,9 +20,19 @@ export type { Pace } from './pace.js';
 export type { FaultName } from './directives.js';
 export type { StreamClosed, StreamCloseReason, RecordedRequest } from './upstream-stats.js';
 export { UpstreamStats } from './upstream-stats.js';
-export { planOpenAIChatAnswer } from './openai-chat-request.js';
+export { THINK_CLOSE, THINK_OPEN, planOpenAIChatAnswer } from './openai-chat-request.js';
 export type { OpenAIChatPlan, OpenAIChatRequest, OpenAIUsage } from './openai-chat-request.js';
-export { FAULT_AFTER_DELTAS } from './openai-chat.js';
+export { FAULT_AFTER_DELTAS } from './scripted-stream.js';
+export { REFUSAL_AFTER_DELTAS } from './answer-plan.js';
+export { planAnthropicAnswer } from './anthropic-request.js';
+export type { AnthropicMessagesRequest, AnthropicPlan, AnthropicUsage } from './anthropic-request.js';
+export { PING_EVERY_DELTAS } from './anthropic-events.js';
+export { planGeminiAnswer } from './gemini-request.js';
+export type { GeminiPlan, GeminiRequest, GeminiUsage } from './gemini-request.js';
+export { planOpenAIResponsesAnswer } from './openai-responses-request.js';
+export type { OpenAIResponsesPlan, OpenAIResponsesRequest, OpenAIResponsesUsage } from './openai-responses-request.js';
+export { planOllamaAnswer } from './ollama-request.js';
+export type { OllamaChatRequest, OllamaPlan } from './ollama-request.js';
 
 /** How to run a local upstream. */
 export interface UpstreamOptions {
@@ -51,8 +65,19 @@ export interface LocalUpstream {
   stats: UpstreamStats;
 }
 
-/** The endpoints served; Anthropic and Gemini modules join this list later. */
-const ROUTES: readonly UpstreamRoute[] = [openAIChatRoute, openAIModelsRoute];
+/** The endpoints served, one provider module each (see docs/local-upstream.md). */
+const ROUTES: readonly UpstreamRoute[] = [
+  openAIChatRoute,
+  openAIModelsRoute,
+  openAIResponsesRoute,
+  anthropicMessagesRoute,
+  geminiStreamRoute,
+  ollamaChatRoute,
+];
+
+function matchesPath(pattern: string | RegExp, path: string): boolean {
+  return typeof pattern === 'string' ? pattern === path : pattern.test(path);
+}
 
 function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -93,7 +118,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Loca
       if (body.reason === 'too-large') sendOpenAIError(res, tooLarge, requestId, startedAt);
       return;
     }
-    const route = ROUTES.find((candidate) => candidate.method === method && candidate.path === path);
+    const route = ROUTES.find((candidate) => candidate.method === method && matchesPath(candidate.path, path));
     if (route === undefined) {
       sendOpenAIError(res, openAIErrors.invalidUrl(method, path), requestId, startedAt);
       return;

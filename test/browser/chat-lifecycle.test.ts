@@ -17,14 +17,21 @@ describe('<ai-stream-chat> cancel, retry and cleanup', () => {
     const cancelled = nextEvent(chat, 'ai-stream-cancel');
     part(chat, 'cancel-button')?.click();
     const event = await cancelled;
-    const frozen = lastAnswer(chat).textContent;
+    const answer = lastAnswer(chat);
+    const frozen = answer.textContent;
     expect(event.text.length).to.be.greaterThan(0);
     expect((await upstreamClose({ nonce: id })).reason).to.equal('client-aborted');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(lastAnswer(chat).textContent, 'no text after the cancel').to.equal(frozen);
     expect(part(chat, 'retry-button')).to.not.equal(null);
     expect(part(chat, 'send-button')).to.not.equal(null);
     expect(chat.streaming).to.equal(false);
+    // A whole later answer streamed and painted: anything the cancelled one still had in
+    // flight would have landed before it.
+    const next = nextEvent(chat, 'ai-stream-done');
+    await chat.send(`And then ${nonce()} [[length:10]]`);
+    await next;
+    await chat.updateComplete;
+    expect(lastAnswer(chat)).to.not.equal(answer);
+    expect(answer.textContent, 'no text after the cancel').to.equal(frozen);
   });
 
   it('Retry after a failed answer re-sends the turn and leaves one clean answer', async () => {
@@ -86,10 +93,11 @@ describe('<ai-stream-chat> cancel, retry and cleanup', () => {
     // A pathological client: its first stream ignores cancel and keeps talking.
     const real = new StreamClient({ endpoint: '/api/chat/stream' });
     let calls = 0;
+    const deaf = deafStream();
     const client = {
       stream(request: StreamRequest) {
         calls += 1;
-        return calls === 1 ? deafStream() : real.stream(request);
+        return calls === 1 ? deaf : real.stream(request);
       },
     } as unknown as StreamClient;
     const chat = await mountChat();
@@ -102,8 +110,10 @@ describe('<ai-stream-chat> cancel, retry and cleanup', () => {
     const second = chat.send(`second ${nonce()} [[length:20]] [[pace:0,50]]`);
     const cut = (await cancelled).text;
     await second;
-    // The deaf stream is still talking (it runs for a second); give it time to try.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Until the deaf stream has ended (it runs for a second unless its reader lets go):
+    // everything it will ever send has been sent by then.
+    await deaf.ended;
+    await chat.updateComplete;
     const answers = [...shadow(chat).querySelectorAll('[part~="assistant"] [part~="content"]')].map((node) => node.textContent ?? '');
     // The first (cancelled) answer keeps what it had; nothing it sent later landed anywhere.
     expect(answers).to.have.length(2);
@@ -113,20 +123,27 @@ describe('<ai-stream-chat> cancel, retry and cleanup', () => {
   });
 });
 
-/** A stream whose cancel() does nothing: it sends a token every 20 ms for a second. */
-function deafStream(): AsyncIterable<StreamEvent> & { cancel(): void; text: string } {
+/** A stream whose cancel() does nothing: it sends a token every 20 ms for a second; `ended` resolves once its iteration is over, however it ended. */
+function deafStream(): AsyncIterable<StreamEvent> & { cancel(): void; text: string; ended: Promise<void> } {
+  let end = (): void => {};
+  const ended = new Promise<void>((resolve) => (end = resolve));
   return {
     text: '',
+    ended,
     cancel() {
       // Deliberately ignored.
     },
     async *[Symbol.asyncIterator]() {
-      yield { type: 'start', streamId: 'deaf', model: 'm', provider: 'p' };
-      for (let index = 0; index < 50; index++) {
-        yield { type: 'token', content: `STALE ${index} ` };
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      try {
+        yield { type: 'start', streamId: 'deaf', model: 'm', provider: 'p' };
+        for (let index = 0; index < 50; index++) {
+          yield { type: 'token', content: `STALE ${index} ` };
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        yield { type: 'done', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 50, totalTokens: 51, source: 'provider' } };
+      } finally {
+        end();
       }
-      yield { type: 'done', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 50, totalTokens: 51, source: 'provider' } };
     },
   };
 }

@@ -26,10 +26,24 @@ function render(pieces: readonly string[]): HTMLElement {
   return root;
 }
 
-/** Lets any handler that did get attached fire (image errors, toggles) before checking. */
+/**
+ * Waits until any handler that did get attached (image errors, toggles) has had its
+ * turn: a control image with a missing source and a control `<details open>`, added
+ * after what is checked, fire their own error and toggle events (a toggle is queued
+ * after those queued before it; an image error after its 404 comes back).
+ */
 async function settle(): Promise<void> {
   await painted();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const image = document.createElement('img');
+  const details = document.createElement('details');
+  const errored = new Promise((resolve) => image.addEventListener('error', resolve, { once: true }));
+  const toggled = new Promise((resolve) => details.addEventListener('toggle', resolve, { once: true }));
+  image.src = `/xss-control-missing-${Math.random().toString(36).slice(2)}.png`;
+  details.open = true;
+  document.body.append(image, details);
+  await Promise.all([errored, toggled]);
+  image.remove();
+  details.remove();
 }
 
 function trackerFetches(): string[] {

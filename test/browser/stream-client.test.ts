@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { StreamEvent } from '../../widget/shared/protocol.js';
 import { StreamClient, type StreamClientOptions } from '../../widget/stream-client.js';
 import { isStreamError, type StreamError } from '../../widget/stream-error.js';
-import { nonce, upstreamClose } from './support/chat-fixture.js';
+import { nonce, upstreamClose, waitFor } from './support/chat-fixture.js';
 import { describe, it } from './support/mocha.js';
 
 // The real handler and local upstream sit behind the test server's /api proxy.
@@ -32,6 +32,50 @@ function failingFirst(count: number, failure: () => Promise<Response>): { fetch:
     return calls <= count ? failure() : fetch(input, init);
   };
   return { fetch: wrapped, calls: () => calls };
+}
+
+/**
+ * A clock the test moves by hand, for the client's retry waits: `delay` records each
+ * wait in `log` and settles it when `advance` passes its end, or rejects it when its
+ * signal aborts (as abortableDelay does).
+ */
+function manualClock(log: string[]) {
+  let now = 0;
+  const waits: Array<{ until: number; resolve: () => void }> = [];
+  return {
+    delay(ms: number, signal: AbortSignal): Promise<void> {
+      log.push(`wait ${ms}`);
+      return new Promise<void>((resolve, reject) => {
+        const wait = { until: now + ms, resolve };
+        waits.push(wait);
+        signal.addEventListener('abort', () => {
+          waits.splice(waits.indexOf(wait), 1);
+          reject(signal.reason);
+        });
+      });
+    },
+    /** Moves the clock on, settling the waits that end by then. */
+    advance(ms: number): void {
+      now += ms;
+      for (const wait of waits.filter((w) => w.until <= now)) {
+        waits.splice(waits.indexOf(wait), 1);
+        wait.resolve();
+      }
+    },
+    pending: (): number => waits.length,
+  };
+}
+
+/** Like failingFirst, and also notes each call in `log`. */
+function loggedFailingFirst(count: number, failure: () => Promise<Response>, log: string[]): { fetch: typeof fetch; calls: () => number } {
+  const inner = failingFirst(count, failure);
+  return {
+    fetch: (input, init) => {
+      log.push('fetch');
+      return inner.fetch(input, init);
+    },
+    calls: inner.calls,
+  };
 }
 
 describe('StreamClient against the real server', () => {
@@ -93,54 +137,88 @@ describe('StreamClient against the real server', () => {
   });
 
   it('retries a network failure before the stream starts, after a backoff delay', async () => {
-    const flaky = failingFirst(2, () => Promise.reject(new TypeError('Failed to fetch')));
-    const client = new StreamClient({ endpoint, fetch: flaky.fetch, retry: { baseDelayMs: 100, jitter: 0 } });
-    const started = performance.now();
-    const { events, error } = await drain(client.stream(ask(`Retry me ${nonce()} [[length:5]]`)));
+    const log: string[] = [];
+    const clock = manualClock(log);
+    const flaky = loggedFailingFirst(2, () => Promise.reject(new TypeError('Failed to fetch')), log);
+    const client = new StreamClient({ endpoint, fetch: flaky.fetch, delay: clock.delay, retry: { baseDelayMs: 100, jitter: 0 } });
+    const run = drain(client.stream(ask(`Retry me ${nonce()} [[length:5]]`)));
+    await waitFor(() => clock.pending() === 1, 'the first backoff wait');
+    // Not a millisecond early: the next attempt only once the whole wait is over.
+    clock.advance(99);
+    expect(clock.pending()).to.equal(1);
+    clock.advance(1);
+    await waitFor(() => clock.pending() === 1 && log.length === 4, 'the second backoff wait');
+    clock.advance(199);
+    expect(clock.pending()).to.equal(1);
+    clock.advance(1);
+    const { events, error } = await run;
     expect(error).to.equal(undefined);
+    expect(log).to.deep.equal(['fetch', 'wait 100', 'fetch', 'wait 200', 'fetch']);
     const retries = events.filter((event) => event.type === 'retry');
     expect(retries.map((event) => event.type === 'retry' && event.delayMs)).to.deep.equal([100, 200]);
-    expect(performance.now() - started).to.be.at.least(300);
     expect(events.at(-1)?.type).to.equal('done');
     expect(flaky.calls()).to.equal(3);
   });
 
   it("waits for a 429's Retry-After before trying again", async () => {
-    const limited = failingFirst(1, async () =>
-      Response.json({ error: { code: 'rate_limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '0.4' } }),
+    const log: string[] = [];
+    const clock = manualClock(log);
+    const limited = loggedFailingFirst(
+      1,
+      async () => Response.json({ error: { code: 'rate_limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '0.4' } }),
+      log,
     );
-    const client = new StreamClient({ endpoint, fetch: limited.fetch });
-    const started = performance.now();
-    const { events, error } = await drain(client.stream(ask(`Limited ${nonce()} [[length:5]]`)));
+    const client = new StreamClient({ endpoint, fetch: limited.fetch, delay: clock.delay });
+    const run = drain(client.stream(ask(`Limited ${nonce()} [[length:5]]`)));
+    await waitFor(() => clock.pending() === 1, 'the Retry-After wait');
+    clock.advance(399);
+    expect(clock.pending()).to.equal(1);
+    clock.advance(1);
+    const { events, error } = await run;
     expect(error).to.equal(undefined);
+    expect(log).to.deep.equal(['fetch', 'wait 400', 'fetch']);
     const retry = events.find((event) => event.type === 'retry');
     expect(retry?.type === 'retry' && retry.delayMs).to.equal(400);
-    expect(performance.now() - started).to.be.at.least(400);
   });
 
   it('gives up at once when Retry-After is longer than the cap, telling how long to wait', async () => {
-    const limited = failingFirst(1, async () =>
-      Response.json({ error: { code: 'rate_limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '120' } }),
+    const log: string[] = [];
+    const limited = loggedFailingFirst(
+      1,
+      async () => Response.json({ error: { code: 'rate_limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '120' } }),
+      log,
     );
-    const started = performance.now();
-    const { error } = await drain(new StreamClient({ endpoint, fetch: limited.fetch }).stream(ask('x')));
+    const { error } = await drain(new StreamClient({ endpoint, fetch: limited.fetch, delay: manualClock(log).delay }).stream(ask('x')));
     expect(error?.code).to.equal('rate_limited');
     expect(error?.message).to.equal('Slow down.');
     expect(error?.retryAfterMs).to.equal(120_000);
-    expect(performance.now() - started).to.be.below(1000);
-    expect(limited.calls()).to.equal(1);
+    // At once: no wait at all, and no second request.
+    expect(log).to.deep.equal(['fetch']);
   });
 
   it('a cancel during the backoff wait ends the stream at once', async () => {
+    // The real timer-based wait here: what is tested is that the cancel ends it.
     const down = failingFirst(10, () => Promise.reject(new TypeError('Failed to fetch')));
-    const stream = new StreamClient({ endpoint, fetch: down.fetch, retry: { baseDelayMs: 5000 } }).stream(ask('x'));
-    const run = drain(stream);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const cancelledAt = performance.now();
-    stream.cancel();
-    const { error } = await run;
+    const stream = new StreamClient({ endpoint, fetch: down.fetch, retry: { baseDelayMs: 5000, jitter: 0 } }).stream(ask('x'));
+    let cancelledAt = 0;
+    const { error } = await drain({
+      async *[Symbol.asyncIterator]() {
+        for await (const event of stream) {
+          // A macrotask later, when the client has started its 5 s wait (microtasks).
+          if (event.type === 'retry') {
+            setTimeout(() => {
+              cancelledAt = performance.now();
+              stream.cancel();
+            }, 0);
+          }
+          yield event;
+        }
+      },
+    });
     expect(error?.code).to.equal('cancelled');
-    expect(performance.now() - cancelledAt).to.be.below(100);
+    expect(cancelledAt).to.be.greaterThan(0);
+    // Loose (a shared machine): half the wait the cancel cut short.
+    expect(performance.now() - cancelledAt).to.be.below(2_500);
     expect(down.calls()).to.equal(1);
   });
 

@@ -5,6 +5,23 @@ import { postChat, readEvents } from '../support/read-events.js';
 const user = (content: string) => ({ role: 'user', content });
 const ok = { messages: [user('hi')] };
 
+/** The JSON with a byte that never occurs in UTF-8 (0xFF) in place of its last `i`. */
+function notUtf8(json: string): Uint8Array<ArrayBuffer> {
+  const bytes = new TextEncoder().encode(json);
+  bytes[json.lastIndexOf('i')] = 0xff;
+  return bytes;
+}
+
+/** A body sent chunked, so the server reads it as a stream. */
+function chunked(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
 interface Case {
   name: string;
   status: number;
@@ -16,6 +33,8 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'body that is not JSON', status: 400, code: 'invalid_json', init: { body: '{"messages": [' } },
+  { name: 'body that is not UTF-8', status: 400, code: 'invalid_encoding', init: { body: notUtf8(JSON.stringify(ok)) } },
+  { name: 'body that is not UTF-8, without a Content-Length', status: 400, code: 'invalid_encoding', init: { body: chunked(notUtf8(JSON.stringify(ok))), duplex: 'half' } as RequestInit },
   { name: 'JSON that is not an object', status: 400, code: 'bad_request', body: [1, 2] },
   { name: 'no messages', status: 400, code: 'bad_request', body: {} },
   { name: 'empty messages', status: 400, code: 'bad_request', body: { messages: [] } },
@@ -24,6 +43,7 @@ const cases: Case[] = [
   { name: 'unknown field', status: 400, code: 'bad_request', body: { ...ok, stream: false } },
   { name: 'last message not from the user', status: 400, code: 'bad_request', body: { messages: [user('q'), { role: 'assistant', content: 'a' }] } },
   { name: 'unknown model', status: 400, code: 'unknown_model', body: { ...ok, model: 'gpt-9-ultra' } },
+  { name: 'a built-in model the operator did not list', status: 400, code: 'unknown_model', body: { ...ok, model: 'gpt-4o' } },
   { name: 'temperature out of range', status: 400, code: 'bad_request', body: { ...ok, temperature: 7 } },
   { name: 'maxTokens above the model cap', status: 400, code: 'bad_request', body: { ...ok, maxTokens: 1_000_000 } },
   { name: 'maxTokens not an integer', status: 400, code: 'bad_request', body: { ...ok, maxTokens: 1.5 } },

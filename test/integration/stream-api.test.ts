@@ -1,11 +1,18 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../api/_lib/config.js';
+import { createStreamHandler } from '../../api/_lib/handler.js';
 import { planOpenAIChatAnswer } from '../../demo/upstream/server.js';
 import type { ChatMessage } from '../../widget/shared/protocol.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
+import { OPENAI_FIXTURE_TEXT, openaiFixtureWire, startReplayUpstream, type ReplayUpstream } from '../support/openai-fixture.js';
+import { randomSplits, seededRandom } from '../support/random-splits.js';
 import { postChat, readEvents, textOf, waitFor } from '../support/read-events.js';
 
 /** What the local upstream will answer to these messages, as the server forwards them. */
-function planned(messages: ChatMessage[], maxTokens = 4096): ReturnType<typeof planOpenAIChatAnswer> {
+function planned(messages: ChatMessage[], maxTokens = 1024): ReturnType<typeof planOpenAIChatAnswer> {
   return planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: maxTokens, stream: true });
 }
 
@@ -87,5 +94,37 @@ describe('POST /api/chat/stream against the local upstream', () => {
     expect(lines[1]).toMatchObject({ ttftMs: expect.any(Number) });
     expect(lines[2]).toMatchObject({ usageSource: 'provider', promptTokens: expect.any(Number), completionTokens: expect.any(Number), durationMs: expect.any(Number) });
     expect(JSON.stringify(lines)).not.toContain('log me');
+  });
+});
+
+describe('the recorded OpenAI stream through the real handler', () => {
+  let upstream: ReplayUpstream;
+  let server: Server;
+  let endpoint: string;
+  beforeAll(async () => {
+    upstream = await startReplayUpstream();
+    const config = loadConfig({ OPENAI_API_KEY: 'sk-test-key-never-logged', OPENAI_BASE_URL: upstream.url, AI_STREAM_RETRY_BASE_MS: '50' });
+    server = createServer(getRequestListener(createStreamHandler(config, { log: () => {} })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/chat/stream`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await upstream.close();
+  });
+
+  it('turns the recorded bytes, written in random pieces, into the same text, finish reason and provider usage', async () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      // Pieces of 1 to 24 bytes: cuts inside multi-byte characters and CRLF pairs.
+      upstream.next(randomSplits(openaiFixtureWire(seed % 2 ? '\n' : '\r\n'), seededRandom(seed), 24));
+      const events = await readEvents(await postChat(endpoint, { messages: [{ role: 'user', content: `replay ${seed}` }] }));
+      expect(textOf(events), `seed ${seed}`).toBe(OPENAI_FIXTURE_TEXT);
+      expect(events.at(-1)?.event, `seed ${seed}`).toEqual({
+        type: 'done',
+        finishReason: 'stop',
+        usage: { promptTokens: 16, completionTokens: 300, totalTokens: 316, source: 'provider' },
+      });
+    }
   });
 });

@@ -36,7 +36,7 @@ describe('upstream faults, each handled by the rule', () => {
     expect(retries).toHaveLength(2);
     expect(retries.map((r) => (r.type === 'retry' ? r.attempt : 0))).toEqual([1, 2]);
     const messages = [{ role: 'user' as const, content: 'server error twice [[fault:500:2]]' }];
-    expect(textOf(events)).toBe(planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: 4096, stream: true }).text);
+    expect(textOf(events)).toBe(planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: 1024, stream: true }).text);
     expect(types(events).filter((t) => t === 'done')).toHaveLength(1);
   });
 

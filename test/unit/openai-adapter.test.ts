@@ -1,52 +1,79 @@
-import { readFileSync } from 'node:fs';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
 import { openaiAdapter } from '../../api/_lib/providers/openai.js';
 import type { UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
-import { randomSplits, seededRandom, streamOf } from '../support/random-splits.js';
+import { SseParser } from '../../api/_lib/sse-parser.js';
+import { OPENAI_FIXTURE_END, OPENAI_FIXTURE_TEXT, openaiFixtureWire as wire } from '../support/openai-fixture.js';
+import { randomSplits, seededRandom } from '../support/random-splits.js';
 
-const payloads = readFileSync(new URL('../fixtures/openai-text.chunks.txt', import.meta.url), 'utf8').trim().split('\n');
-
-/** The fixture as OpenAI sends it on the wire, with CRLF or LF line endings. */
-function wire(eol: string): Uint8Array {
-  return new TextEncoder().encode(payloads.map((p) => `data: ${p}${eol}${eol}`).join(''));
+/**
+ * Reads the pieces as the server does (open-upstream.ts): Node's streaming UTF-8
+ * decoder (the transport's `setEncoding('utf8')`), the server's SseParser, and one
+ * stream reader of the adapter for the whole stream.
+ */
+function read(pieces: Uint8Array[]): UpstreamEvent[] {
+  const reader = openaiAdapter.createStreamReader();
+  const events: UpstreamEvent[] = [];
+  const parser = new SseParser(
+    {
+      onSseMessage: (message: EventSourceMessage) => void events.push(...reader.read(message)),
+      onSseOverflow: (maxChars) => void events.push({ type: 'text', text: `<overflow at ${maxChars}>` }),
+    },
+    1024 * 1024,
+  );
+  const decoder = new StringDecoder('utf8');
+  for (const piece of pieces) {
+    const text = decoder.write(Buffer.from(piece));
+    if (text !== '') parser.feed(text);
+  }
+  const rest = decoder.end();
+  if (rest !== '') parser.feed(rest);
+  return events;
 }
 
-async function parse(pieces: Uint8Array[]): Promise<UpstreamEvent[]> {
-  const reader = streamOf(pieces).pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-  const events: UpstreamEvent[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return events;
-    events.push(...openaiAdapter.parseMessage(value));
-  }
+function expectFixtureEvents(events: UpstreamEvent[], label: string): void {
+  const text = events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
+  expect(text, label).toBe(OPENAI_FIXTURE_TEXT);
+  expect(events.filter((e) => e.type !== 'text'), label).toEqual(OPENAI_FIXTURE_END);
 }
 
 describe('OpenAI chat completions adapter', () => {
-  it('reads the recorded stream into the same text, finish reason and usage at any split', async () => {
-    for (let seed = 1; seed <= 200; seed++) {
+  it('reads the recorded stream, cut at every single point, into the same text, finish reason and usage', () => {
+    for (const eol of ['\n', '\r\n'] as const) {
+      const bytes = wire(eol);
+      // Every boundary: inside each multi-byte character, between CR and LF, inside `data:`.
+      for (let at = 1; at < bytes.length; at++) {
+        expectFixtureEvents(read([bytes.subarray(0, at), bytes.subarray(at)]), `${JSON.stringify(eol)} cut at byte ${at}`);
+      }
+    }
+  });
+
+  it('reads the recorded stream into the same text, finish reason and usage at any random split', () => {
+    for (let seed = 1; seed <= 300; seed++) {
       const random = seededRandom(seed);
-      const events = await parse(randomSplits(wire(seed % 2 ? '\n' : '\r\n'), random, 1 + (seed % 40)));
-      const text = events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
-      expect(text, `seed ${seed}`).toBe('Holiday cheer — café 東京 🚀\n- one\n- two');
-      expect(events.filter((e) => e.type !== 'text'), `seed ${seed}`).toEqual([
-        { type: 'finish', reason: 'stop' },
-        { type: 'usage', promptTokens: 16, completionTokens: 300 },
-        { type: 'end' },
-      ]);
+      const pieces = randomSplits(wire(seed % 2 ? '\n' : '\r\n'), random, 1 + (seed % 40));
+      expectFixtureEvents(read(pieces), `seed ${seed}`);
+    }
+  });
+
+  it('reads the recorded stream one byte at a time', () => {
+    for (const eol of ['\n', '\r\n'] as const) {
+      const bytes = wire(eol);
+      expectFixtureEvents(read(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1))), `${JSON.stringify(eol)} byte by byte`);
     }
   });
 
   it('maps every finish reason', () => {
     const reasons = { stop: 'stop', length: 'length', content_filter: 'content_filter', tool_calls: 'tool_calls', function_call: 'tool_calls', something_new: 'other' };
     for (const [wireReason, ours] of Object.entries(reasons)) {
-      const events = openaiAdapter.parseMessage({ data: JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: wireReason }] }) });
+      const events = openaiAdapter.createStreamReader().read({ data: JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: wireReason }] }) });
       expect(events).toEqual([{ type: 'finish', reason: ours }]);
     }
   });
 
   it('turns an error object sent with status 200 into an error event whose message hides the upstream text', () => {
-    const [event] = openaiAdapter.parseMessage({ data: '{"error":{"message":"secret internal detail","type":"server_error","param":null,"code":null}}' });
+    const [event] = openaiAdapter.createStreamReader().read({ data: '{"error":{"message":"secret internal detail","type":"server_error","param":null,"code":null}}' });
     expect(event?.type).toBe('error');
     if (event?.type !== 'error') return;
     expect(event.error.retryable).toBe(true);
@@ -55,7 +82,7 @@ describe('OpenAI chat completions adapter', () => {
   });
 
   it('treats a chunk that is not JSON as a malformed stream', () => {
-    const [event] = openaiAdapter.parseMessage({ data: '{"choices": [' });
+    const [event] = openaiAdapter.createStreamReader().read({ data: '{"choices": [' });
     expect(event).toMatchObject({ type: 'error', error: { code: 'upstream_error' } });
   });
 

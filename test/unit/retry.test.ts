@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { backoffDelayMs, isRetryableStatus, retryAfterMs } from '../../api/_lib/retry.js';
 import { abortableDelay } from '../../widget/shared/abortable-delay.js';
 
@@ -21,12 +21,24 @@ describe('retry timing', () => {
     expect([1, 2, 3].map((n) => backoffDelayMs(n, 1000, () => 1))).toEqual([750, 1500, 3000]);
   });
 
-  it('stops waiting the moment the signal aborts', async () => {
-    const controller = new AbortController();
-    const started = performance.now();
-    const wait = abortableDelay(10_000, controller.signal);
-    setTimeout(() => controller.abort(new Error('stop')), 20);
-    await expect(wait).rejects.toThrow('stop');
-    expect(performance.now() - started).toBeLessThan(5_000);
+  it('stops waiting the moment the signal aborts, and leaves no timer behind', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const controller = new AbortController();
+      let outcome = 'pending';
+      const wait = abortableDelay(10_000, controller.signal).then(
+        () => (outcome = 'resolved'),
+        (error: unknown) => (outcome = `rejected: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      await vi.advanceTimersByTimeAsync(20);
+      expect(outcome).toBe('pending');
+      controller.abort(new Error('stop'));
+      // No fake time passes: only the abort can settle it.
+      await wait;
+      expect(outcome).toBe('rejected: stop');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

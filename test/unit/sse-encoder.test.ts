@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SseWriter, encodeEvent } from '../../api/_lib/sse-encoder.js';
 
 function capture(heartbeatMs: number): { writer: SseWriter; text: () => string; stream: ReadableStream<Uint8Array> } {
@@ -38,56 +38,84 @@ describe('SSE writer', () => {
     expect(frame.includes('\r')).toBe(false);
   });
 
-  it('sends a keep-alive comment on a tick after a quiet heartbeat, and nothing after close', async () => {
-    const { writer, stream } = capture(50);
-    const reader = stream.getReader();
-    const decoder = new TextDecoder();
-    expect(decoder.decode((await reader.read()).value)).toBe('retry: 1000\n\n');
-    writer.onTick(performance.now() + 50);
-    expect(decoder.decode((await reader.read()).value)).toBe(': keep-alive\n\n');
-    writer.close();
-    writer.onTick(performance.now() + 1_000);
-    expect((await reader.read()).done).toBe(true);
-  });
+  describe('heartbeat', () => {
+    // The heartbeat is logic about time: the writer reads performance.now(), faked here.
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['performance'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
 
-  it('counts the heartbeat from the last write: a tick before it is due sends nothing', async () => {
-    let writer!: SseWriter;
-    // Room for everything: the client is never behind here.
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 1_000)) }, { highWaterMark: 1e6, size: (c) => c.byteLength });
-    const startedAt = performance.now();
-    writer.onTick(startedAt + 900);
-    writer.send({ type: 'token', content: 'a' });
-    const wroteAt = performance.now();
-    // Due 1,000 ms after the first write but not after the last one.
-    writer.onTick(startedAt + 1_050);
-    writer.onTick(wroteAt + 990);
-    writer.onTick(wroteAt + 1_000);
-    writer.close();
-    const text = await readAll(stream);
-    expect(text.split(': keep-alive\n\n')).toHaveLength(2);
-    expect(text.endsWith(': keep-alive\n\n')).toBe(true);
-  });
+    it('sends a keep-alive comment on a tick a heartbeat after the last write, and nothing after close', async () => {
+      let writer!: SseWriter;
+      const stream = new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 50)) }, { highWaterMark: 1e6, size: (c) => c.byteLength });
+      vi.advanceTimersByTime(49);
+      writer.onTick(performance.now());
+      vi.advanceTimersByTime(1);
+      writer.onTick(performance.now());
+      writer.close();
+      vi.advanceTimersByTime(1_000);
+      writer.onTick(performance.now());
+      expect(await readAll(stream)).toBe('retry: 1000\n\n: keep-alive\n\n');
+    });
 
-  it('skips the keep-alive while the client is behind, and looks again a heartbeat later', async () => {
-    let writer: SseWriter | undefined;
-    // Nobody reads this stream yet: after the first event it is behind.
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 100)) }, { highWaterMark: 10, size: (c) => c.byteLength });
-    writer!.send({ type: 'token', content: 'x'.repeat(50) });
-    expect(writer!.behind).toBe(true);
-    const now = performance.now();
-    writer!.onTick(now + 100);
-    const reader = stream.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    // The client catches up: what was queued, and no keep-alive among it.
-    for (let i = 0; i < 2; i++) text += decoder.decode((await reader.read()).value);
-    expect(text).not.toContain('keep-alive');
-    expect(writer!.behind).toBe(false);
-    // Skipped at now + 100, so not due again until a heartbeat after that.
-    writer!.onTick(now + 150);
-    writer!.onTick(now + 200);
-    expect(decoder.decode((await reader.read()).value)).toBe(': keep-alive\n\n');
-    writer!.close();
+    it('counts the heartbeat from the last write: a tick before it is due sends nothing', async () => {
+      let writer!: SseWriter;
+      // Room for everything: the client is never behind here.
+      const stream = new ReadableStream<Uint8Array>({ start: (c) => void (writer = new SseWriter('s', c, 1_000)) }, { highWaterMark: 1e6, size: (c) => c.byteLength });
+      const tickAt = (ms: number): void => {
+        vi.advanceTimersByTime(ms - performance.now());
+        writer.onTick(performance.now());
+      };
+      const t0 = performance.now();
+      vi.advanceTimersByTime(900);
+      writer.send({ type: 'token', content: 'a' });
+      // Due 1,000 ms after the first write (t0) but not after the last one (t0 + 900).
+      tickAt(t0 + 1_050);
+      tickAt(t0 + 1_899);
+      tickAt(t0 + 1_900);
+      tickAt(t0 + 2_899);
+      writer.close();
+      const text = await readAll(stream);
+      expect(text.split(': keep-alive\n\n')).toHaveLength(2);
+      expect(text.endsWith(': keep-alive\n\n')).toBe(true);
+    });
+
+    it('skips the keep-alive while the client is behind, and looks again a heartbeat later', async () => {
+      let writer: SseWriter | undefined;
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
+      // Nobody reads this stream yet: after the first event it is behind.
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          start(c) {
+            controller = c;
+            writer = new SseWriter('s', c, 100);
+          },
+        },
+        { highWaterMark: 10, size: (c) => c.byteLength },
+      );
+      writer!.send({ type: 'token', content: 'x'.repeat(50) });
+      expect(writer!.behind).toBe(true);
+      vi.advanceTimersByTime(100);
+      writer!.onTick(performance.now());
+      const reader = stream.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      // The client catches up: what was queued, and no keep-alive among it.
+      for (let i = 0; i < 2; i++) text += decoder.decode((await reader.read()).value);
+      expect(text).not.toContain('keep-alive');
+      expect(writer!.behind).toBe(false);
+      // Skipped at 100, so not due again until a heartbeat after that.
+      vi.advanceTimersByTime(99);
+      writer!.onTick(performance.now());
+      expect(controller.desiredSize, 'nothing queued a tick before it is due').toBe(10);
+      vi.advanceTimersByTime(1);
+      writer!.onTick(performance.now());
+      writer!.close();
+      expect(decoder.decode((await reader.read()).value)).toBe(': keep-alive\n\n');
+      expect((await reader.read()).done).toBe(true);
+    });
   });
 
   it('says when the client is behind', () => {

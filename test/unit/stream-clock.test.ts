@@ -1,10 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StreamClock, clockTickMs } from '../../api/_lib/stream-clock.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('stream clock', () => {
-  it('ticks every member about once per tick while any is open, then stops its interval', async () => {
+  // The clock is logic about time: its interval and the `now` it passes run on fake time.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('ticks every member once per tick while any is open, then stops its interval', () => {
     const clock = new StreamClock(20);
     const ticks = { a: 0, b: 0 };
     const a = { onTick: () => void ticks.a++ };
@@ -13,21 +19,21 @@ describe('stream clock', () => {
     clock.add(a);
     clock.add(b);
     expect(clock.running).toBe(true);
-    await sleep(210);
-    // About 10 ticks in 210 ms; a loaded machine runs late, never early.
-    expect(ticks.a).toBeGreaterThanOrEqual(4);
-    expect(ticks.a).toBeLessThanOrEqual(11);
-    expect(ticks.b).toBe(ticks.a);
+    vi.advanceTimersByTime(19);
+    expect(ticks).toEqual({ a: 0, b: 0 });
+    vi.advanceTimersByTime(1);
+    expect(ticks).toEqual({ a: 1, b: 1 });
+    vi.advanceTimersByTime(180);
+    expect(ticks).toEqual({ a: 10, b: 10 });
     clock.delete(a);
-    const aAtDelete = ticks.a;
-    await sleep(60);
-    expect(ticks.a).toBe(aAtDelete);
-    expect(ticks.b).toBeGreaterThan(aAtDelete);
+    vi.advanceTimersByTime(60);
+    expect(ticks).toEqual({ a: 10, b: 13 });
     clock.delete(b);
     expect(clock.running).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('passes the time of the tick, and lets a member leave during its own tick', async () => {
+  it('passes the time of the tick, and lets a member leave during its own tick', () => {
     const clock = new StreamClock(10);
     const seen: number[] = [];
     let others = 0;
@@ -40,12 +46,11 @@ describe('stream clock', () => {
     const staying = { onTick: () => void others++ };
     clock.add(leaving);
     clock.add(staying);
-    const before = performance.now();
-    await sleep(60);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toBeGreaterThanOrEqual(before);
-    expect(seen[0]).toBeLessThanOrEqual(performance.now());
-    expect(others).toBeGreaterThanOrEqual(2);
+    const addedAt = performance.now();
+    vi.advanceTimersByTime(60);
+    expect(seen).toEqual([addedAt + 10]);
+    expect(others).toBe(6);
+    expect(clock.running).toBe(true);
     clock.delete(staying);
     expect(clock.running).toBe(false);
   });

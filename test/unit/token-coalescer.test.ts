@@ -1,14 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTokenCoalescer } from '../../api/_lib/token-coalescer.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The window is logic about time: its timer and the clock it reads run on fake time.
+// Microtasks stay real: the end-of-burst flush is one.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 async function run(windowMs: number, script: Array<string | number | 'drain' | 'tick'>): Promise<string[]> {
   const out: string[] = [];
   const coalescer = createTokenCoalescer(windowMs, { flushText: (text) => out.push(text) });
   for (const step of script) {
     if (step === 'tick') await Promise.resolve();
-    else if (typeof step === 'number') await sleep(step);
+    else if (typeof step === 'number') vi.advanceTimersByTime(step);
     else if (step === 'drain') coalescer.drain();
     else coalescer.add(step);
   }
@@ -36,33 +43,35 @@ describe('token coalescer', () => {
     coalescer.add('a');
     coalescer.add('b');
     expect(out).toEqual(['a']);
-    await sleep(120);
+    vi.advanceTimersByTime(29);
+    expect(out).toEqual(['a']);
+    vi.advanceTimersByTime(1);
     expect(out).toEqual(['a', 'b']);
     coalescer.dispose();
   });
 
-  it('keeps flushing window after window: a delta in the middle of one waits at most the window', async () => {
+  it('keeps flushing window after window: a delta in the middle of one waits exactly the window', async () => {
     const flushes: Array<{ at: number; text: string }> = [];
-    const startedAt = performance.now();
-    const coalescer = createTokenCoalescer(40, { flushText: (text) => flushes.push({ at: performance.now() - startedAt, text }) });
+    const coalescer = createTokenCoalescer(40, { flushText: (text) => flushes.push({ at: performance.now(), text }) });
     const late: Array<{ at: number; text: string }> = [];
     // Pairs of deltas 150 ms apart: the first of a pair goes out at once (its window is
     // over), the second, 5 ms later, only when the timer fires; a drain now and then,
     // as other events do.
     for (let i = 0; i < 5; i++) {
       coalescer.add(`<a${i}>`);
-      await sleep(5);
-      late.push({ at: performance.now() - startedAt, text: `<b${i}>` });
+      // Each delta its own network chunk: the burst ends (microtasks run) between them.
+      await vi.advanceTimersByTimeAsync(5);
+      late.push({ at: performance.now(), text: `<b${i}>` });
       coalescer.add(`<b${i}>`);
       if (i === 2) coalescer.drain();
-      await sleep(150);
+      await vi.advanceTimersByTimeAsync(150);
     }
     coalescer.dispose();
     expect(flushes.map((f) => f.text).join('')).toBe([0, 1, 2, 3, 4].map((i) => `<a${i}><b${i}>`).join(''));
     for (const { at, text } of late) {
       const flushedAt = flushes.find((f) => f.text.includes(text))!.at;
-      // The window (40 ms) plus the timer's and a loaded machine's slack; far from the 150 ms to the next delta.
-      expect(flushedAt - at, `delta ${text}`).toBeLessThan(40 + 60);
+      // Drained at once in the third pair; otherwise when the window armed by the delta ends.
+      expect(flushedAt - at, `delta ${text}`).toBe(text === '<b2>' ? 0 : 40);
     }
   });
 
@@ -80,7 +89,9 @@ describe('token coalescer', () => {
     coalescer.add('a');
     coalescer.add('b');
     coalescer.dispose();
-    await sleep(60);
+    // Past the moment the scheduled flush would have fired.
+    vi.advanceTimersByTime(20);
+    expect(vi.getTimerCount()).toBe(0);
     expect(out).toEqual(['a']);
   });
 });

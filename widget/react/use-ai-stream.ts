@@ -21,6 +21,8 @@ export interface UseAIStreamResult {
   streaming: boolean;
   /** The answer so far (updated at most once per animation frame). */
   text: string;
+  /** The model's reasoning so far, apart from `text`; empty when the provider streams none (updated with `text`). */
+  reasoning: string;
   /** Why the last answer failed; `undefined` while streaming and after success or cancel. */
   error: StreamError | undefined;
   /** Completion tokens so far, as counted by the server (no tokenizer in the browser). */
@@ -44,6 +46,7 @@ export interface UseAIStreamResult {
 export function useAIStream(options: UseAIStreamOptions = {}): UseAIStreamResult {
   const [streaming, setStreaming] = useState(false);
   const [text, setText] = useState('');
+  const [reasoning, setReasoning] = useState('');
   const [error, setError] = useState<StreamError | undefined>(undefined);
   const [tokenCount, setTokenCount] = useState(0);
   const [usage, setUsage] = useState<Usage | undefined>(undefined);
@@ -53,7 +56,15 @@ export function useAIStream(options: UseAIStreamOptions = {}): UseAIStreamResult
   const client = useMemo(() => new StreamClient(latest.current), [options.endpoint]);
   const current = useRef<{ run: number; stream: ChatStream | undefined }>({ run: 0, stream: undefined });
   const pending = useRef('');
-  const frames = useMemo(() => new FrameBatcher(() => setText(pending.current)), []);
+  const pendingReasoning = useRef('');
+  const frames = useMemo(
+    () =>
+      new FrameBatcher(() => {
+        setText(pending.current);
+        setReasoning(pendingReasoning.current);
+      }),
+    [],
+  );
 
   const cancel = useCallback(() => {
     current.current.run += 1;
@@ -70,7 +81,9 @@ export function useAIStream(options: UseAIStreamOptions = {}): UseAIStreamResult
       const stream = client.stream(buildRequest(input, latest.current));
       current.current.stream = stream;
       pending.current = '';
+      pendingReasoning.current = '';
       setText('');
+      setReasoning('');
       setError(undefined);
       setTokenCount(0);
       setUsage(undefined);
@@ -80,6 +93,9 @@ export function useAIStream(options: UseAIStreamOptions = {}): UseAIStreamResult
           if (run !== current.current.run) return;
           if (event.type === 'token') {
             pending.current += event.content;
+            frames.schedule();
+          } else if (event.type === 'reasoning') {
+            pendingReasoning.current += event.content;
             frames.schedule();
           } else if (event.type === 'metadata') setTokenCount(event.completionTokens);
           else if (event.type === 'done') {
@@ -111,7 +127,7 @@ export function useAIStream(options: UseAIStreamOptions = {}): UseAIStreamResult
     [frames],
   );
 
-  return { streaming, text, error, tokenCount, usage, startStream, cancel };
+  return { streaming, text, reasoning, error, tokenCount, usage, startStream, cancel };
 }
 
 function buildRequest(input: string | readonly ChatMessage[], options: UseAIStreamOptions): StreamRequest {

@@ -33,6 +33,10 @@ export interface Usage {
   completionTokens: number;
   totalTokens: number;
   source: 'provider' | 'estimate';
+  /** Of `completionTokens`, those spent reasoning; present only when the provider reports more than 0. */
+  reasoningTokens?: number;
+  /** Of `promptTokens`, those read from the provider's prompt cache; present only when the provider reports more than 0. */
+  cachedPromptTokens?: number;
 }
 
 /** First event of every stream. */
@@ -46,6 +50,16 @@ export interface StartEvent {
 /** A piece of the answer's text (one or more upstream deltas, coalesced). */
 export interface TokenEvent {
   type: 'token';
+  content: string;
+}
+
+/**
+ * A piece of the model's reasoning (its thinking, or a summary of it), coalesced like
+ * tokens. Always before or between answer text, never part of it: `token` events alone
+ * make the answer.
+ */
+export interface ReasoningEvent {
+  type: 'reasoning';
   content: string;
 }
 
@@ -81,19 +95,24 @@ export interface ErrorEvent {
   path?: string;
 }
 
-/** Every event a stream can carry, in the order start, (token | metadata | retry)*, done | error. */
-export type StreamEvent = StartEvent | TokenEvent | MetadataEvent | RetryEvent | DoneEvent | ErrorEvent;
+/** Every event a stream can carry, in the order start, (reasoning | token | metadata | retry)*, done | error. */
+export type StreamEvent = StartEvent | ReasoningEvent | TokenEvent | MetadataEvent | RetryEvent | DoneEvent | ErrorEvent;
 
 /** Error codes, shared by HTTP error bodies and `error` events. */
 export type ErrorCode =
   | 'bad_request'
+  | 'schema_too_complex'
+  | 'unsafe_pattern'
   | 'invalid_json'
+  | 'invalid_encoding'
+  | 'request_timeout'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
   | 'unknown_model'
   | 'context_length_exceeded'
   | 'origin_not_allowed'
+  | 'host_not_allowed'
   | 'rate_limited'
   | 'not_found'
   | 'no_provider'
@@ -106,7 +125,11 @@ export type ErrorCode =
   | 'cancelled'
   | 'internal_error';
 
+/** Which limit refused a request: the `limit` field of a `rate_limited` error body. */
+export type RateLimitKind = 'requests' | 'streams' | 'tokens';
+
 /** Body of every HTTP error response (4xx/5xx before a stream starts). */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  /** `limit` is set on `rate_limited` (429) bodies only. */
+  error: { code: ErrorCode; message: string; limit?: RateLimitKind };
 }

@@ -6,6 +6,7 @@ import { StreamError } from '../stream-error.js';
 import { isRetryableStatus, retryAfterMs } from '../retry.js';
 import { TextChunkShape } from './openai-chunk-shape.js';
 import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamStreamReader } from './provider-adapter.js';
+import { ThinkTagSplitter, type ThinkSplit } from './think-tag-splitter.js';
 
 /**
  * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, `stream: true`), which
@@ -73,9 +74,32 @@ const LEARN_TRIES = 4;
 class OpenAIStreamReader implements UpstreamStreamReader {
   #shape: TextChunkShape | undefined;
   #tries = 0;
+  /** Splits an inline `<think>` block off the content's start; dropped once the answer passes through. */
+  #think: ThinkTagSplitter | undefined = new ThinkTagSplitter();
 
   read(message: EventSourceMessage): UpstreamEvent[] {
-    const data = message.data;
+    const events = this.#readChunk(message.data);
+    return this.#think ? this.#splitThink(events) : events;
+  }
+
+  #splitThink(events: UpstreamEvent[]): UpstreamEvent[] {
+    const think = this.#think;
+    if (!think) return events;
+    const split: UpstreamEvent[] = [];
+    for (const event of events) {
+      if (event.type === 'text') {
+        pushSplit(split, think.push(event.text));
+      } else {
+        // A finish, the end or an error closes the content (usage may ride on any chunk).
+        if (event.type === 'finish' || event.type === 'end' || event.type === 'error') pushSplit(split, think.end());
+        split.push(event);
+      }
+    }
+    if (think.passing) this.#think = undefined;
+    return split;
+  }
+
+  #readChunk(data: string): UpstreamEvent[] {
     const text = this.#shape?.textOf(data);
     if (text !== undefined) return [{ type: 'text', text }];
     const events = parseChunk(data);
@@ -86,6 +110,11 @@ class OpenAIStreamReader implements UpstreamStreamReader {
     }
     return events;
   }
+}
+
+function pushSplit(events: UpstreamEvent[], { reasoning, text }: ThinkSplit): void {
+  if (reasoning !== '') events.push({ type: 'reasoning', text: reasoning });
+  if (text !== '') events.push({ type: 'text', text });
 }
 
 /** The text of a chunk whose only event is text; for checking a learned shape. */
@@ -109,6 +138,9 @@ function parseChunk(data: string): UpstreamEvent[] {
 
   const events: UpstreamEvent[] = [];
   const choice = chunk.choices?.[0];
+  // DeepSeek and vLLM name it `reasoning_content`, OpenRouter and Ollama's /v1 `reasoning`.
+  const reasoning = choice?.delta?.reasoning_content ?? choice?.delta?.reasoning;
+  if (typeof reasoning === 'string' && reasoning.length > 0) events.push({ type: 'reasoning', text: reasoning });
   const text = choice?.delta?.content;
   if (typeof text === 'string' && text.length > 0) events.push({ type: 'text', text });
   const refusal = choice?.delta?.refusal;
@@ -116,18 +148,32 @@ function parseChunk(data: string): UpstreamEvent[] {
   if (choice?.finish_reason) events.push({ type: 'finish', reason: mapFinishReason(choice.finish_reason) });
   if (chunk.usage) {
     const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = chunk.usage;
+    // Zero counts are left out: every OpenAI answer reports both, mostly as 0, and usage
+    // then reads the same as from a provider that has no such thing.
+    const reasoningTokens = chunk.usage.completion_tokens_details?.reasoning_tokens;
+    const cachedPromptTokens = chunk.usage.prompt_tokens_details?.cached_tokens;
     events.push({
       type: 'usage',
       ...(typeof promptTokens === 'number' ? { promptTokens } : {}),
       ...(typeof completionTokens === 'number' ? { completionTokens } : {}),
+      ...(typeof reasoningTokens === 'number' && reasoningTokens > 0 ? { reasoningTokens } : {}),
+      ...(typeof cachedPromptTokens === 'number' && cachedPromptTokens > 0 ? { cachedPromptTokens } : {}),
     });
   }
   return events;
 }
 
 interface OpenAIChunk {
-  choices?: Array<{ delta?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  choices?: Array<{
+    delta?: { content?: string | null; refusal?: string | null; reasoning_content?: string | null; reasoning?: string | null };
+    finish_reason?: string | null;
+  }>;
+  usage?: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    prompt_tokens_details?: { cached_tokens?: number } | null;
+    completion_tokens_details?: { reasoning_tokens?: number } | null;
+  } | null;
   error?: { message?: string; type?: string; code?: string | null };
 }
 

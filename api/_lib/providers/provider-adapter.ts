@@ -7,7 +7,7 @@ import type { UpstreamRequestInit } from '../transports/upstream-transport.js';
 /** What an adapter makes of the upstream's stream: provider-neutral, nothing else downstream knows who spoke. */
 export type UpstreamEvent =
   | { type: 'text'; text: string }
-  /** The model's thinking or reasoning summary; never mixed into the answer's text. */
+  /** The model's reasoning (thinking, or a summary of it): never part of the answer's text. */
   | { type: 'reasoning'; text: string }
   /** Provider-reported usage; fields present are cumulative totals that overwrite earlier ones. */
   | { type: 'usage'; promptTokens?: number; completionTokens?: number; reasoningTokens?: number; cachedPromptTokens?: number }
