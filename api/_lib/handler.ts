@@ -2,8 +2,7 @@ import { createAnswerStream } from './answer-stream.js';
 import type { StreamConfig } from './config.js';
 import { corsHeaders, preflightResponse, type HeaderRecord } from './cors.js';
 import { createLogger, type Logger } from './log.js';
-import { openaiAdapter } from './providers/openai.js';
-import type { ProviderAdapter } from './providers/provider-adapter.js';
+import { ADAPTERS } from './providers/adapters.js';
 import { readJsonBody } from './read-body.js';
 import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
 import { sseHeaders } from './sse-encoder.js';
@@ -16,8 +15,6 @@ import { fetchTransport } from './transports/fetch-transport.js';
 import { nodeHttpTransport } from './transports/node-http-transport.js';
 import type { UpstreamTransport } from './transports/upstream-transport.js';
 import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './tokenizer.js';
-
-const ADAPTERS: Record<string, ProviderAdapter> = { openai: openaiAdapter };
 
 /** Longest a stream may run; below Vercel's default maxDuration (300 s) so we end it cleanly. */
 const DEFAULT_MAX_STREAM_MS = 290_000;

@@ -4,13 +4,10 @@
  * (provider, upstream model, bounds, fallbacks) is decided here.
  */
 import type { ModelConfig, ProviderConfig, ProviderKind } from './config.js';
+import { ConfigError } from './config-error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Thrown for a malformed value, naming the variable. */
-export class ProviderConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 /** A model as the built-in lists know it, before it is tied to a provider. */
 type KnownModel = Omit<ModelConfig, 'provider'>;
@@ -92,7 +89,7 @@ export function loadProviders(env: Env): ProviderSetup {
   const aliases = Object.keys(models);
   const defaultModel = env.AI_STREAM_DEFAULT_MODEL?.trim() || aliases[0] || '';
   if (defaultModel && !Object.hasOwn(models, defaultModel)) {
-    throw new ProviderConfigError(`AI_STREAM_DEFAULT_MODEL names "${defaultModel}", which is not one of the models: ${aliases.join(', ')}.`);
+    throw new ConfigError(`AI_STREAM_DEFAULT_MODEL names "${defaultModel}", which is not one of the models: ${aliases.join(', ')}.`);
   }
   return { providers, models, defaultModel };
 }
@@ -119,8 +116,8 @@ function namedProviders(env: Env): Array<[string, ProviderConfig]> {
       const [head = '', ...options] = entry.split(';').map((s) => s.trim());
       const eq = head.indexOf('=');
       const name = head.slice(0, eq).trim();
-      if (eq < 1 || !PROVIDER_NAME.test(name)) throw new ProviderConfigError(`AI_STREAM_PROVIDERS entry "${entry}" is not name=<baseUrl>[;key=ENV][;auth=…][;api=…] with a lower-case name.`);
-      if (RESERVED.has(name)) throw new ProviderConfigError(`AI_STREAM_PROVIDERS may not redefine "${name}"; set its own variables instead.`);
+      if (eq < 1 || !PROVIDER_NAME.test(name)) throw new ConfigError(`AI_STREAM_PROVIDERS entry "${entry}" is not name=<baseUrl>[;key=ENV][;auth=…][;api=…] with a lower-case name.`);
+      if (RESERVED.has(name)) throw new ConfigError(`AI_STREAM_PROVIDERS may not redefine "${name}"; set its own variables instead.`);
       const baseUrl = url({ [name]: head.slice(eq + 1).trim() }, name, '', 'AI_STREAM_PROVIDERS');
       let apiKey = '';
       let auth: ProviderConfig['auth'] = 'bearer';
@@ -129,10 +126,10 @@ function namedProviders(env: Env): Array<[string, ProviderConfig]> {
         const [key = '', val = ''] = option.split('=').map((s) => s.trim());
         if (key === 'key') {
           apiKey = env[val]?.trim() ?? '';
-          if (!apiKey) throw new ProviderConfigError(`AI_STREAM_PROVIDERS entry "${name}" reads its key from ${val}, which is not set.`);
+          if (!apiKey) throw new ConfigError(`AI_STREAM_PROVIDERS entry "${name}" reads its key from ${val}, which is not set.`);
         } else if (key === 'auth' && (val === 'bearer' || val === 'api-key' || val === 'none')) auth = val;
         else if (key === 'api' && (val === 'chat' || val === 'responses')) kind = val === 'chat' ? 'openai' : 'openai-responses';
-        else throw new ProviderConfigError(`AI_STREAM_PROVIDERS entry "${name}" has an unknown option "${option}".`);
+        else throw new ConfigError(`AI_STREAM_PROVIDERS entry "${name}" has an unknown option "${option}".`);
       }
       return [name, { kind, baseUrl, apiKey, auth: apiKey ? auth : 'none' }];
     });
@@ -147,22 +144,22 @@ function parseModelList(value: string, providers: Record<string, ProviderConfig>
   return value.split(',').map((entry) => {
     const eq = entry.indexOf('=');
     const alias = entry.slice(0, eq).trim();
-    if (eq < 1 || !/^[\w.-]{1,100}$/.test(alias)) throw new ProviderConfigError(`AI_STREAM_MODELS entry "${entry.trim()}" is not alias=provider:model[@context/maxOutput][~thinking].`);
+    if (eq < 1 || !/^[\w.-]{1,100}$/.test(alias)) throw new ConfigError(`AI_STREAM_MODELS entry "${entry.trim()}" is not alias=provider:model[@context/maxOutput][~thinking].`);
     const [first, ...fallbacks] = entry
       .slice(eq + 1)
       .split('|')
       .map((route) => parseRoute(alias, route, entry, providers));
-    if (!first) throw new ProviderConfigError(`AI_STREAM_MODELS entry "${alias}" names no model.`);
+    if (!first) throw new ConfigError(`AI_STREAM_MODELS entry "${alias}" names no model.`);
     return fallbacks.length > 0 ? { ...first, fallbacks } : first;
   });
 }
 
 function parseRoute(alias: string, route: string, entry: string, providers: Record<string, ProviderConfig>): ModelConfig {
   const match = /^\s*([a-z][a-z0-9-]*):([^@~\s|]+)(?:@(\d+)\/(\d+))?(?:~(\d+))?\s*$/.exec(route);
-  if (!match) throw new ProviderConfigError(`AI_STREAM_MODELS entry "${entry.trim()}" is not alias=provider:model[@context/maxOutput][~thinking].`);
+  if (!match) throw new ConfigError(`AI_STREAM_MODELS entry "${entry.trim()}" is not alias=provider:model[@context/maxOutput][~thinking].`);
   const [, provider = '', upstreamModel = '', ctx, out, thinking] = match;
   if (!Object.hasOwn(providers, provider)) {
-    throw new ProviderConfigError(`AI_STREAM_MODELS entry "${alias}" uses provider "${provider}", which is not configured (set its key, or declare it in AI_STREAM_PROVIDERS).`);
+    throw new ConfigError(`AI_STREAM_MODELS entry "${alias}" uses provider "${provider}", which is not configured (set its key, or declare it in AI_STREAM_PROVIDERS).`);
   }
   const model: ModelConfig = {
     alias,
@@ -182,9 +179,9 @@ function url(env: Env, name: string, fallback: string, variable = name): string 
   try {
     parsed = new URL(value);
   } catch {
-    throw new ProviderConfigError(`${variable === name ? name : `${variable} (${name})`} is not a URL: "${value}".`);
+    throw new ConfigError(`${variable === name ? name : `${variable} (${name})`} is not a URL: "${value}".`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ProviderConfigError(`${variable} must be an http(s) URL.`);
-  if (parsed.username || parsed.password || parsed.search) throw new ProviderConfigError(`${variable}: put keys in their own variable, not in the URL.`);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError(`${variable} must be an http(s) URL.`);
+  if (parsed.username || parsed.password || parsed.search) throw new ConfigError(`${variable}: put keys in their own variable, not in the URL.`);
   return value;
 }
