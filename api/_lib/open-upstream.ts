@@ -12,6 +12,8 @@ import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, Upst
 const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
 /** The abort reason of a session closed on purpose: made once, a stack trace is not free. */
 const CANCELLED = new Error('upstream session cancelled');
+/** The stop reason of a session that read its provider's end marker. */
+const ENDED = new Error('upstream session ended');
 /** How much of an upstream error body is read (for the log). */
 const MAX_ERROR_BODY_BYTES = 4 * 1024;
 
@@ -270,7 +272,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   }
 
   cancel(): void {
-    if (this.#finished) return;
+    // Also after the last event: closing the call is what stops an upstream that went
+    // on after it (#stop does nothing the second time).
     this.#release();
     this.#stop(CANCELLED);
   }
@@ -298,16 +301,35 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     this.#fail(reason);
   }
 
-  // Closes the request (pending or streaming), remembering the first reason.
+  // Closes the request (pending or streaming) at once, remembering the first reason.
+  // Only the first call closes: the transport call is then done with.
   #stop(reason: unknown): void {
-    if (this.#stopped === undefined) this.#stopped = reason ?? CANCELLED;
+    if (this.#stopped !== undefined) return;
+    this.#stopped = reason ?? CANCELLED;
     this.#call?.abort();
+  }
+
+  // The provider's end marker: nothing more is read. The call is released a microtask
+  // later, once the rest of this network read has been parsed, so that a response
+  // whose body ended in the same read keeps its connection alive; an upstream that
+  // holds the connection open after its end marker is closed then.
+  #stopAtEnd(): void {
+    if (this.#stopped !== undefined) return;
+    this.#stopped = ENDED;
+    const call = this.#call;
+    if (call) queueMicrotask(() => call.release());
   }
 
   #emit(event: UpstreamEvent): void {
     if (this.#finished) return;
     const last = event.type === 'end' || event.type === 'error';
-    if (last) this.#release();
+    if (last) {
+      this.#release();
+      // Whatever ends the answer ends the upstream call: a provider that goes on
+      // streaming after its own error or end marker is not read (or billed) any more.
+      if (event.type === 'error') this.#stop(event.error);
+      else this.#stopAtEnd();
+    }
     const owner = this.#owner;
     if (owner) {
       if (event.type === 'error') return this.#failOpen(event.error);
