@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planOpenAIChatAnswer } from '../../demo/upstream/server.js';
+import { startTestApi, type TestApi } from '../support/api-server.js';
+import { askHostile, hostileMessage } from '../support/hostile-upstream.js';
+import { textOf } from '../support/read-events.js';
+
+// What a provider that breaks the rules gets from the server: each answer ends with a
+// plain event, the upstream is closed, nothing is retried that would be billed again.
+
+describe('a hostile upstream, end to end', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ AI_STREAM_MAX_RETRIES: '3' });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('bare-CR framing: the whole answer and done, no lost-connection error', async () => {
+    const { events } = await askHostile(api, 'bare-cr');
+    const messages = [{ role: 'user' as const, content: hostileMessage('bare-cr') }];
+    expect(textOf(events)).toBe(planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: 4096, stream: true }).text);
+    expect(events.at(-1)?.event).toMatchObject({ type: 'done', finishReason: 'stop', usage: { source: 'provider' } });
+  });
+});
