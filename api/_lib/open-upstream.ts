@@ -256,8 +256,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     this.#handler = handler;
     const buffered = this.#buffered ?? [];
     this.#buffered = undefined;
+    // Not resumed here: the handler may have paused it while taking the buffered events.
     for (const event of buffered) handler.onUpstreamEvent(event);
-    if (!this.#finished) this.resume();
   }
 
   pause(): void {
@@ -266,6 +266,10 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   }
 
   resume(): void {
+    // The body's pull calls this whenever the client takes something, a heartbeat
+    // included: only the end of a pause restarts the idle watchdog, or a heartbeat every
+    // 15 s kept a silent upstream alive until the stream's deadline.
+    if (!this.#paused) return;
     this.#paused = false;
     this.#lastRead = performance.now();
     this.#source?.resume();
