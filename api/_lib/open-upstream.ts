@@ -3,6 +3,7 @@ import type { RetryEvent } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, RetryConfig } from './config.js';
 import type { NormalizedRequest } from './request-schema.js';
 import type { ProviderAdapter, UpstreamEvent, UpstreamStreamReader } from './providers/provider-adapter.js';
+import { upstreamRequestId } from './providers/upstream-request-id.js';
 import { backoffDelayMs } from './retry.js';
 import { SseParser, type SseReceiver } from './sse-parser.js';
 import { StreamError, toStreamError } from './stream-error.js';
@@ -197,7 +198,13 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   onResponse(response: UpstreamResponse): void {
     this.#source = response.body;
     this.#lastRead = performance.now();
-    if (response.status >= 200 && response.status <= 299) return response.body.start(this);
+    if (response.status >= 200 && response.status <= 299) {
+      // An HTML page from a proxy or a whole JSON completion is an answer that was
+      // already made (and billed): never read as a stream, never retried.
+      const type = response.header('content-type');
+      if (!isEventStream(type)) return this.#failOpen(notAnEventStream(response, type));
+      return response.body.start(this);
+    }
     // An abort silences the body, and the owner has heard of it by then: nothing to do.
     void readSome(response.body, MAX_ERROR_BODY_BYTES).then((text) => {
       this.#failOpen(this.#options.adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text));
@@ -347,6 +354,21 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     if (this.#handler) this.#handler.onUpstreamEvent(event);
     else (this.#buffered ??= []).push(event);
   }
+}
+
+/** True for `text/event-stream`, with or without parameters. */
+function isEventStream(contentType: string | null): boolean {
+  return contentType !== null && /^\s*text\/event-stream\s*(;|$)/i.test(contentType);
+}
+
+function notAnEventStream(response: UpstreamResponse, contentType: string | null): StreamError {
+  const type = contentType === null ? 'none' : /^\s*([\w.+-]{1,64}\/[\w.+-]{1,64})/.exec(contentType)?.[1] ?? 'unreadable';
+  const id = upstreamRequestId({ get: (name) => response.header(name) });
+  return new StreamError('upstream_error', 'The model provider did not answer with a stream; the answer was not used.', {
+    status: 502,
+    retryable: false,
+    detail: `upstream ${response.status} with content-type ${type}, not text/event-stream${id ? ` (request ${id})` : ''}`,
+  });
 }
 
 function networkError(err: unknown): StreamError {

@@ -22,4 +22,22 @@ describe('a hostile upstream, end to end', () => {
     expect(textOf(events)).toBe(planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: 4096, stream: true }).text);
     expect(events.at(-1)?.event).toMatchObject({ type: 'done', finishReason: 'stop', usage: { source: 'provider' } });
   });
+
+  for (const [fault, type] of [
+    ['html-200', 'text/html'],
+    ['json-200', 'application/json'],
+  ] as const) {
+    it(`a 200 that is not an event stream (${type}) is not retried and says what happened`, async () => {
+      const before = api.upstream.stats.totalRequests;
+      const { events } = await askHostile(api, fault);
+      expect(events.map((e) => e.event.type)).toEqual(['start', 'error']);
+      expect(events.at(-1)?.event).toMatchObject({
+        code: 'upstream_error',
+        message: 'The model provider did not answer with a stream; the answer was not used.',
+        retryable: false,
+      });
+      expect(api.upstream.stats.totalRequests - before).toBe(1);
+      expect(api.logs.findLast((l) => l.event === 'error')?.detail).toMatch(new RegExp(`upstream 200 with content-type ${type}, not text/event-stream \\(request req_[0-9a-f]{32}\\)`));
+    });
+  }
 });
