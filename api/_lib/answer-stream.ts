@@ -127,6 +127,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
         retry: config.retry,
         idleTimeoutMs: config.limits.idleTimeoutMs,
         transport: this.#options.transport,
+        clientSignal: this.#options.clientSignal,
       },
       this,
     );

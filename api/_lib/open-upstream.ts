@@ -13,6 +13,8 @@ import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, Upst
 const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
 /** The abort reason of a session closed on purpose: made once, a stack trace is not free. */
 const CANCELLED = new Error('upstream session cancelled');
+/** Why no attempt was opened: the client's signal had fired. */
+const CLIENT_GONE = new StreamError('cancelled', 'The answer was cancelled.', { status: 499, detail: 'client gone before the upstream was opened' });
 /** The stop reason of a session that read its provider's end marker. */
 const ENDED = new Error('upstream session ended');
 /** How much of an upstream error body is read (for the log). */
@@ -25,6 +27,8 @@ export interface OpenUpstreamOptions {
   retry: RetryConfig;
   idleTimeoutMs: number;
   transport: UpstreamTransport;
+  /** The client's signal: looked at right before each attempt, so none opens for a client already gone. */
+  clientSignal?: AbortSignal;
   random?: () => number;
 }
 
@@ -134,6 +138,13 @@ export class UpstreamOpener implements AttemptOwner {
 
   #next(): void {
     this.#wait = undefined;
+    // The abort listener may not have run yet (a client gone while the request was read
+    // or counted): an attempt opened now is billed for nobody.
+    if (this.#options.clientSignal?.aborted) {
+      this.#stopped = true;
+      queueMicrotask(() => this.#listener.onUpstreamFailed(CLIENT_GONE));
+      return;
+    }
     this.#attempt = new Attempt(this.#options, ++this.#attempts, this);
     this.#attempt.send();
   }
