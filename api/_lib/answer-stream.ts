@@ -126,6 +126,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
         request,
         retry: config.retry,
         idleTimeoutMs: config.limits.idleTimeoutMs,
+        firstByteTimeoutMs: config.limits.firstByteTimeoutMs,
+        firstTokenBudgetMs: config.limits.firstTokenBudgetMs,
         transport: this.#options.transport,
         clientSignal: this.#options.clientSignal,
       },

@@ -32,6 +32,10 @@ export interface Limits {
   maxSchemaBytes: number;
   /** Time without an upstream byte before the stream fails. */
   idleTimeoutMs: number;
+  /** Per attempt: time from sending the request to the first byte of its body; longer, and the attempt fails (retryable). */
+  firstByteTimeoutMs: number;
+  /** The whole answer, across retries: time to its first token; longer, and it fails with `upstream_timeout`. */
+  firstTokenBudgetMs: number;
 }
 
 export interface RetryConfig {
@@ -104,6 +108,8 @@ export function loadConfig(env: Env = process.env): StreamConfig {
       maxTotalChars: int(env, 'AI_STREAM_MAX_TOTAL_CHARS', 200_000, 1, 5_000_000),
       maxSchemaBytes: int(env, 'AI_STREAM_MAX_SCHEMA_BYTES', 16 * 1024, 0, 1024 * 1024),
       idleTimeoutMs: int(env, 'AI_STREAM_IDLE_TIMEOUT_MS', 60_000, 100, 600_000),
+      firstByteTimeoutMs: int(env, 'AI_STREAM_FIRST_BYTE_TIMEOUT_MS', 20_000, 100, 600_000),
+      firstTokenBudgetMs: int(env, 'AI_STREAM_FIRST_TOKEN_BUDGET_MS', 45_000, 100, 600_000),
     },
     retry: {
       maxRetries: int(env, 'AI_STREAM_MAX_RETRIES', 3, 0, 10),

@@ -45,7 +45,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   const log = scrubbingLogger(deps.log ?? createLogger(), Object.values(config.providers).map((p) => p.apiKey));
   const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
   const maxStreamMs = deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
-  const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs));
+  const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs, config.limits.firstByteTimeoutMs));
 
   const handler = async (request: Request): Promise<Response> => {
     let cors: HeaderRecord = {};

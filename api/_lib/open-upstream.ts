@@ -26,6 +26,10 @@ export interface OpenUpstreamOptions {
   request: NormalizedRequest;
   retry: RetryConfig;
   idleTimeoutMs: number;
+  /** Per attempt: the longest wait for the first byte of the response body. */
+  firstByteTimeoutMs: number;
+  /** Across attempts: the longest wait for the first token (the opener then gives up, without a retry). */
+  firstTokenBudgetMs: number;
   transport: UpstreamTransport;
   /** The client's signal: looked at right before each attempt, so none opens for a client already gone. */
   clientSignal?: AbortSignal;
@@ -90,6 +94,7 @@ export class UpstreamOpener implements AttemptOwner {
   #attempt: Attempt | undefined;
   #stopped = false;
   #wait: ReturnType<typeof setTimeout> | undefined;
+  readonly #startedAt = performance.now();
 
   constructor(options: OpenUpstreamOptions, listener: OpenerListener) {
     this.#options = options;
@@ -110,9 +115,18 @@ export class UpstreamOpener implements AttemptOwner {
     this.#attempt = undefined;
   }
 
-  /** A tick of the stream's clock: the idle watchdog of the attempt in flight. */
+  /** A tick of the stream's clock: the time-to-first-token budget, then the attempt's own watchdog. */
   onTick(now: number): void {
-    this.#attempt?.onTick(now);
+    if (this.#stopped) return;
+    if (now - this.#startedAt < this.#options.firstTokenBudgetMs) return this.#attempt?.onTick(now);
+    const { firstTokenBudgetMs } = this.#options;
+    const error = new StreamError('upstream_timeout', 'The model provider did not start answering in time.', {
+      status: 504,
+      retryable: true,
+      detail: `no first token within ${firstTokenBudgetMs} ms (${this.#attempts} attempts)`,
+    });
+    this.stop(error);
+    this.#listener.onUpstreamFailed(error);
   }
 
   attemptOpened(attempt: Attempt): void {
@@ -131,6 +145,8 @@ export class UpstreamOpener implements AttemptOwner {
       return this.#listener.onUpstreamFailed(error);
     }
     const delayMs = Math.round(wanted ?? backoffDelayMs(this.#attempts, retry.baseDelayMs, this.#options.random));
+    // A retry that would start after the budget ran out would only be cut off: fail now.
+    if (performance.now() + delayMs - this.#startedAt >= this.#options.firstTokenBudgetMs) return this.#listener.onUpstreamFailed(error);
     this.#listener.onUpstreamRetry({ type: 'retry', attempt: this.#attempts, delayMs, reason: error.message }, error);
     if (this.#stopped) return;
     this.#wait = setTimeout(() => this.#next(), delayMs);
@@ -304,10 +320,17 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     this.#finished = true;
   }
 
-  /** The idle watchdog (StreamClock): no upstream byte for `idleTimeoutMs` while not paused ends the attempt. */
+  /**
+   * The watchdog (StreamClock): no body byte `firstByteTimeoutMs` after the request was
+   * sent, or no upstream byte for `idleTimeoutMs` later on while not paused, ends the attempt.
+   */
   onTick(now: number): void {
-    if (this.#finished || this.#paused || now - this.#lastRead < this.#options.idleTimeoutMs) return;
-    this.#fail(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true }));
+    if (this.#finished || this.#paused) return;
+    const first = this.#chars === 0;
+    if (now - this.#lastRead < (first ? this.#options.firstByteTimeoutMs : this.#options.idleTimeoutMs)) return;
+    const message = first ? 'The model provider did not start responding.' : 'The model provider stopped responding.';
+    const detail = first ? `no response byte within ${this.#options.firstByteTimeoutMs} ms` : `no upstream byte for ${this.#options.idleTimeoutMs} ms`;
+    this.#fail(new StreamError('upstream_timeout', message, { status: 504, retryable: true, detail }));
   }
 
   // Ends the session with an error: before the peek it rejects (so it can be retried),
