@@ -40,4 +40,31 @@ describe('a hostile upstream, end to end', () => {
       expect(api.logs.findLast((l) => l.event === 'error')?.detail).toMatch(new RegExp(`upstream 200 with content-type ${type}, not text/event-stream \\(request req_[0-9a-f]{32}\\)`));
     });
   }
+
+  it('an upstream that ignores max_tokens is stopped soon after the bound: length, estimated usage, upstream closed', async () => {
+    const { events, closed } = await askHostile(api, 'ignore-max-tokens', { maxTokens: 20 });
+    const text = textOf(events);
+    // 20 tokens plus the margin (62 by our count) is a few hundred characters; it was 21,660.
+    expect(text.length).toBeGreaterThan(20);
+    expect(text.length).toBeLessThan(1_000);
+    expect(events.at(-1)?.event).toMatchObject({ type: 'done', finishReason: 'length', usage: { source: 'estimate' } });
+    expect(closed.reason).toBe('client-aborted');
+    expect(api.logs.findLast((l) => l.event === 'done')?.stoppedAt).toBe('output past 62 tokens (maxTokens 20)');
+  });
+
+  it('impossible usage from the provider is replaced by the estimate, and logged', async () => {
+    const { events } = await askHostile(api, 'impossible-usage', { maxTokens: 50 });
+    const done = events.at(-1)?.event;
+    expect(done).toMatchObject({ type: 'done', usage: { source: 'estimate' } });
+    if (done?.type !== 'done') return;
+    expect(done.usage.promptTokens).toBeGreaterThan(0);
+    expect(done.usage.completionTokens).toBeGreaterThan(0);
+    expect(done.usage.completionTokens).toBeLessThan(100);
+    expect(api.logs.findLast((l) => l.event === 'done')?.providerUsageRejected).toBe('prompt_tokens -7, completion_tokens 1000000000000000');
+  });
+
+  it('plausible usage from the provider is still passed on as the provider\'s', async () => {
+    const { events } = await askHostile(api, 'bare-cr', { maxTokens: 50 });
+    expect(events.at(-1)?.event).toMatchObject({ type: 'done', finishReason: 'length', usage: { source: 'provider', completionTokens: 50 } });
+  });
 });
