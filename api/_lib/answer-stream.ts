@@ -368,9 +368,13 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
 
 const ignore = (): void => {};
 
-/** Characters between forced counts: at least the bound (a token is rarely shorter than a character), at least 256. */
+/**
+ * Characters between forced counts: the bound (a token is rarely shorter than a
+ * character, so less text cannot pass it), and at least 64. Ordinary answers, whose
+ * coalescer flushes more often than that, never see a forced count.
+ */
 function countStep(tokenBound: number): number {
-  return Math.max(256, tokenBound);
+  return Math.max(64, tokenBound);
 }
 
 /** A token count a provider could really have made: a whole number from 0 to `max`. */
