@@ -157,8 +157,12 @@ export class UpstreamOpener implements AttemptOwner {
     // The abort listener may not have run yet (a client gone while the request was read
     // or counted): an attempt opened now is billed for nobody.
     if (this.#options.clientSignal?.aborted) {
-      this.#stopped = true;
-      queueMicrotask(() => this.#listener.onUpstreamFailed(CLIENT_GONE));
+      // Reported a turn later, as every outcome is, unless the answer stopped us first.
+      queueMicrotask(() => {
+        if (this.#stopped) return;
+        this.#stopped = true;
+        this.#listener.onUpstreamFailed(CLIENT_GONE);
+      });
       return;
     }
     this.#attempt = new Attempt(this.#options, ++this.#attempts, this);
