@@ -87,7 +87,7 @@ export class SseParser {
     }
     if (chunk.indexOf('\r', start) === -1) {
       // Lines ending in LF only: what providers send.
-      for (let lf = chunk.indexOf('\n'); lf !== -1; lf = chunk.indexOf('\n', start)) {
+      for (let lf = chunk.indexOf('\n', start); lf !== -1; lf = chunk.indexOf('\n', start)) {
         // `data: …` then a blank line, the usual event, in one step.
         if (this.#dataLines === 0 && isDataField(chunk, start) && chunk.charCodeAt(lf + 1) === LF) {
           this.#data = chunk.slice(chunk.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, lf);

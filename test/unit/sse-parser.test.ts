@@ -121,6 +121,13 @@ describe('SSE parser', () => {
     expect(ours(['data: a\r', '', '\n', '\n']).events.map((e) => e.data)).toEqual(['a']);
   });
 
+  it('reads a CRLF stream cut between CR and LF when the next read has no CR (a Gemini stream at an unlucky split)', () => {
+    // The skipped LF was found again by the LF-only loop, which added an empty data line.
+    expect(ours(['data: a\r', '\ndata: b\n\n']).events.map((e) => e.data)).toEqual(['a\nb']);
+    expect(ours(['data: {"x":1}\r', '\ndata: {"y":2}']).events).toEqual([]);
+    expect(ours(['data: {"x":1}\r\n\r', '\ndata: {"y":2}\n\n']).events.map((e) => e.data)).toEqual(['{"x":1}', '{"y":2}']);
+  });
+
   it('reads a provider stream byte-split in every place', () => {
     const body = 'data: {"a":1}\n\ndata: {"b":"x\\ny"}\n\n: keep-alive\n\nevent: ping\ndata: {}\n\ndata: [DONE]\n\n';
     const whole = ours([body]).events;
