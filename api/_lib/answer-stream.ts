@@ -10,6 +10,7 @@ import { SseWriter } from './sse-encoder.js';
 import type { Clocked, StreamClock } from './stream-clock.js';
 import type { StreamEntry, StreamRegistry } from './stream-registry.js';
 import { StreamError, toStreamError } from './stream-error.js';
+import { completionTokenBound } from './completion-counter.js';
 import { createTokenCoalescer, type CoalescerTarget, type TokenCoalescer } from './token-coalescer.js';
 import { countChatTokens, createCompletionCounter, type CompletionTokenCounter } from './tokenizer.js';
 import type { UpstreamTransport } from './transports/upstream-transport.js';
@@ -95,6 +96,15 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   #lastMetadataAt = Number.NEGATIVE_INFINITY;
   /** Set by whichever ending comes first; every later ending is ignored. */
   #ending = false;
+  /** Output past this many tokens (our count) means the upstream ignores `max_tokens`. */
+  readonly #tokenBound: number;
+  /** Text characters received, and the count at which they are next counted whatever the coalescer does. */
+  #textChars = 0;
+  #nextCountAt: number;
+  /** Set once the output passed the bound: the upstream was stopped, the answer ends with `length`. */
+  #overBound = false;
+  /** Why the provider's usage was not believed, when it was not. */
+  #usageRejected: string | undefined;
 
   constructor(options: AnswerStreamOptions) {
     this.#options = options;
@@ -103,6 +113,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     // Counting and the JSON check see text per flush, not per delta: the same text in
     // fewer, larger pieces, which costs less per token.
     this.#coalescer = createTokenCoalescer(options.config.coalesceMs, this);
+    this.#tokenBound = completionTokenBound(options.request.maxTokens);
+    this.#nextCountAt = countStep(this.#tokenBound);
     options.clientSignal.addEventListener('abort', this, { once: true });
     options.clock.add(this);
     this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
@@ -132,7 +144,10 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
         request,
         retry: config.retry,
         idleTimeoutMs: config.limits.idleTimeoutMs,
+        firstByteTimeoutMs: config.limits.firstByteTimeoutMs,
+        firstTokenBudgetMs: config.limits.firstTokenBudgetMs,
         transport: this.#options.transport,
+        clientSignal: this.#options.clientSignal,
       },
       this,
     );
@@ -185,6 +200,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   // Reasoning is counted with the text: providers bill it as completion tokens.
   #sendOutput(event: TokenEvent | ReasoningEvent): void {
     this.#counter.push(event.content);
+    if (!this.#overBound && this.#counter.estimate() > this.#tokenBound) return this.#stopAtBound(event);
     const now = performance.now();
     if (now - this.#lastMetadataAt < Math.max(METADATA_INTERVAL_MS, this.#options.config.coalesceMs)) {
       this.#send(event);
@@ -207,6 +223,13 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
           this.#options.log('first_token', { streamId: this.#options.streamId, ttftMs: Math.round(this.#firstTokenAt - this.#startedAt), ...this.#ttfr(), attempts: this.#session?.attempts });
         }
         this.#coalescer.add(event.text);
+        // A burst faster than the coalescing window is counted every so many characters,
+        // so an upstream that ignores max_tokens is caught within a few hundred of them.
+        this.#textChars += event.text.length;
+        if (this.#textChars >= this.#nextCountAt) {
+          this.#nextCountAt = this.#textChars + countStep(this.#tokenBound);
+          this.#coalescer.drain();
+        }
         return;
       case 'reasoning':
         // Not the first token: ttftMs stays the wait for the answer itself (docs/protocol.md).
@@ -229,6 +252,17 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
       case 'error':
         void this.#end(event.error);
     }
+  }
+
+  // The output passed `maxTokens` by more than the margin: the upstream ignores it. Its
+  // connection is closed now, the text so far is the answer, and it ends with `length`.
+  #stopAtBound(event: TokenEvent | ReasoningEvent): void {
+    this.#overBound = true;
+    if (this.#ending) return this.#send(event);
+    this.#finishReason = 'length';
+    this.#session?.cancel();
+    this.#send(event);
+    void this.#complete();
   }
 
   // Asked for at the first token, not at the request: off the path to the first token,
@@ -269,8 +303,16 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   }
 
   async #usage(): Promise<Usage> {
-    const p = this.#providerPromptTokens;
-    const c = this.#providerCompletionTokens;
+    let p = this.#providerPromptTokens;
+    let c = this.#providerCompletionTokens;
+    // Usage that cannot be true (negative, fractional, beyond the context window or the
+    // output bound) is not passed on as the provider's: the estimate replaces it.
+    const { contextWindow } = this.#options.request.model;
+    if ((p !== undefined && !isCount(p, contextWindow * 2)) || (c !== undefined && !isCount(c, this.#tokenBound))) {
+      this.#usageRejected = `prompt_tokens ${String(p)}, completion_tokens ${String(c)}`;
+      p = undefined;
+      c = undefined;
+    }
     if (p !== undefined && c !== undefined) return { promptTokens: p, completionTokens: c, totalTokens: p + c, source: 'provider', ...this.#usageDetails() };
     const [prompt, completion] = await Promise.all([
       p ?? withTimeout(this.#countPrompt(), COUNT_WAIT_MS, 0),
@@ -304,6 +346,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
       ...this.#ttfr(),
       ...(u ? { promptTokens: u.promptTokens, completionTokens: u.completionTokens, usageSource: u.source } : {}),
       ...(this.#session ? { attempts: this.#session.attempts } : {}),
+      ...(this.#usageRejected === undefined ? {} : { providerUsageRejected: this.#usageRejected }),
+      ...(this.#overBound ? { stoppedAt: `output past ${this.#tokenBound} tokens (maxTokens ${this.#options.request.maxTokens})` } : {}),
       ...extra,
     });
   }
@@ -326,6 +370,8 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     // At most one of the two holds anything: adding to one drains the other.
     this.#reasoning?.drain();
     this.#coalescer.drain();
+    // The drained text may have passed the output bound, which completes the answer itself.
+    if (this.#ending) return;
     const reason = this.#finishReason ?? 'stop';
     const invalid = this.#jsonCheck?.finish(reason === 'length');
     if (invalid) return this.#end(invalid);
@@ -364,6 +410,20 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
 }
 
 const ignore = (): void => {};
+
+/**
+ * Characters between forced counts: the bound (a token is rarely shorter than a
+ * character, so less text cannot pass it), and at least 64. Ordinary answers, whose
+ * coalescer flushes more often than that, never see a forced count.
+ */
+function countStep(tokenBound: number): number {
+  return Math.max(64, tokenBound);
+}
+
+/** A token count a provider could really have made: a whole number from 0 to `max`. */
+function isCount(n: number, max: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0 && n <= max;
+}
 
 /** The body queues bytes, up to BODY_HIGH_WATER_BYTES. */
 const BODY_STRATEGY: QueuingStrategy<Uint8Array> = { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength };

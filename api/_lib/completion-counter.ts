@@ -129,3 +129,13 @@ class StreamCounter implements CompletionTokenCounter {
     return encoder;
   }
 }
+
+/**
+ * The most output tokens an answer may reach, by the server's count, before the server
+ * stops an upstream that ignores `max_tokens`: the request's `maxTokens` plus a margin
+ * for the difference between our tokenizer and the provider's (half as much again, and
+ * 32 tokens). Also the largest completion count a provider may report and be believed.
+ */
+export function completionTokenBound(maxTokens: number): number {
+  return Math.ceil(maxTokens * 1.5) + 32;
+}

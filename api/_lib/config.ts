@@ -46,6 +46,10 @@ export interface Limits {
   idleTimeoutMs: number;
   /** Time to receive the whole request body before `408 request_timeout`. */
   bodyTimeoutMs: number;
+  /** Per attempt: time from sending the request to the first byte of its body; longer, and the attempt fails (retryable). */
+  firstByteTimeoutMs: number;
+  /** The whole answer, across retries: time to its first token; longer, and it fails with `upstream_timeout`. */
+  firstTokenBudgetMs: number;
 }
 
 export interface RetryConfig {
@@ -103,6 +107,8 @@ export function loadConfig(env: Env = process.env): StreamConfig {
       maxSchemaBytes: int(env, 'AI_STREAM_MAX_SCHEMA_BYTES', 16 * 1024, 0, 1024 * 1024),
       idleTimeoutMs: int(env, 'AI_STREAM_IDLE_TIMEOUT_MS', 60_000, 100, 600_000),
       bodyTimeoutMs: int(env, 'AI_STREAM_BODY_TIMEOUT_MS', 10_000, 100, 120_000),
+      firstByteTimeoutMs: int(env, 'AI_STREAM_FIRST_BYTE_TIMEOUT_MS', 20_000, 100, 600_000),
+      firstTokenBudgetMs: int(env, 'AI_STREAM_FIRST_TOKEN_BUDGET_MS', 45_000, 100, 600_000),
     },
     retry: {
       maxRetries: int(env, 'AI_STREAM_MAX_RETRIES', 3, 0, 10),

@@ -1,7 +1,7 @@
 import { createAnswerStream } from './answer-stream.js';
 import type { StreamConfig } from './config.js';
 import { corsHeaders, preflightResponse, type HeaderRecord } from './cors.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, scrubbingLogger, type Logger } from './log.js';
 import { ADAPTERS } from './providers/adapters.js';
 import { readJsonBody } from './read-body.js';
 import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
@@ -45,10 +45,10 @@ export type StreamHandler = ((request: Request) => Promise<Response>) & { regist
 export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDeps = {}): StreamHandler {
   const registry = deps.registry ?? new StreamRegistry();
   const metrics = deps.metrics ?? new StreamMetrics();
-  const log = metrics.wrap(deps.log ?? createLogger());
+  const log = metrics.wrap(scrubbingLogger(deps.log ?? createLogger(), Object.values(config.providers).map((p) => p.apiKey)));
   const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
   const maxStreamMs = deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
-  const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs));
+  const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs, config.limits.firstByteTimeoutMs));
 
   const handler = async (request: Request): Promise<Response> => {
     let cors: HeaderRecord = {};

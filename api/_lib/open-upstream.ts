@@ -3,6 +3,7 @@ import type { RetryEvent } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, RetryConfig } from './config.js';
 import type { NormalizedRequest } from './request-schema.js';
 import type { ProviderAdapter, UpstreamEvent, UpstreamStreamReader } from './providers/provider-adapter.js';
+import { upstreamRequestId } from './providers/upstream-request-id.js';
 import { backoffDelayMs } from './retry.js';
 import { SseParser, type SseReceiver } from './sse-parser.js';
 import { StreamError, toStreamError } from './stream-error.js';
@@ -12,6 +13,10 @@ import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, Upst
 const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
 /** The abort reason of a session closed on purpose: made once, a stack trace is not free. */
 const CANCELLED = new Error('upstream session cancelled');
+/** Why no attempt was opened: the client's signal had fired. */
+const CLIENT_GONE = new StreamError('cancelled', 'The answer was cancelled.', { status: 499, detail: 'client gone before the upstream was opened' });
+/** The stop reason of a session that read its provider's end marker. */
+const ENDED = new Error('upstream session ended');
 /** How much of an upstream error body is read (for the log). */
 const MAX_ERROR_BODY_BYTES = 4 * 1024;
 
@@ -21,7 +26,13 @@ export interface OpenUpstreamOptions {
   request: NormalizedRequest;
   retry: RetryConfig;
   idleTimeoutMs: number;
+  /** Per attempt: the longest wait for the first byte of the response body. */
+  firstByteTimeoutMs: number;
+  /** Across attempts: the longest wait for the first token (the opener then gives up, without a retry). */
+  firstTokenBudgetMs: number;
   transport: UpstreamTransport;
+  /** The client's signal: looked at right before each attempt, so none opens for a client already gone. */
+  clientSignal?: AbortSignal;
   random?: () => number;
 }
 
@@ -83,6 +94,7 @@ export class UpstreamOpener implements AttemptOwner {
   #attempt: Attempt | undefined;
   #stopped = false;
   #wait: ReturnType<typeof setTimeout> | undefined;
+  readonly #startedAt = performance.now();
 
   constructor(options: OpenUpstreamOptions, listener: OpenerListener) {
     this.#options = options;
@@ -103,9 +115,18 @@ export class UpstreamOpener implements AttemptOwner {
     this.#attempt = undefined;
   }
 
-  /** A tick of the stream's clock: the idle watchdog of the attempt in flight. */
+  /** A tick of the stream's clock: the time-to-first-token budget, then the attempt's own watchdog. */
   onTick(now: number): void {
-    this.#attempt?.onTick(now);
+    if (this.#stopped) return;
+    if (now - this.#startedAt < this.#options.firstTokenBudgetMs) return this.#attempt?.onTick(now);
+    const { firstTokenBudgetMs } = this.#options;
+    const error = new StreamError('upstream_timeout', 'The model provider did not start answering in time.', {
+      status: 504,
+      retryable: true,
+      detail: `no first token within ${firstTokenBudgetMs} ms (${this.#attempts} attempts)`,
+    });
+    this.stop(error);
+    this.#listener.onUpstreamFailed(error);
   }
 
   attemptOpened(attempt: Attempt): void {
@@ -124,6 +145,8 @@ export class UpstreamOpener implements AttemptOwner {
       return this.#listener.onUpstreamFailed(error);
     }
     const delayMs = Math.round(wanted ?? backoffDelayMs(this.#attempts, retry.baseDelayMs, this.#options.random));
+    // A retry that would start after the budget ran out would only be cut off: fail now.
+    if (performance.now() + delayMs - this.#startedAt >= this.#options.firstTokenBudgetMs) return this.#listener.onUpstreamFailed(error);
     this.#listener.onUpstreamRetry({ type: 'retry', attempt: this.#attempts, delayMs, reason: error.message }, error);
     if (this.#stopped) return;
     this.#wait = setTimeout(() => this.#next(), delayMs);
@@ -131,6 +154,17 @@ export class UpstreamOpener implements AttemptOwner {
 
   #next(): void {
     this.#wait = undefined;
+    // The abort listener may not have run yet (a client gone while the request was read
+    // or counted): an attempt opened now is billed for nobody.
+    if (this.#options.clientSignal?.aborted) {
+      // Reported a turn later, as every outcome is, unless the answer stopped us first.
+      queueMicrotask(() => {
+        if (this.#stopped) return;
+        this.#stopped = true;
+        this.#listener.onUpstreamFailed(CLIENT_GONE);
+      });
+      return;
+    }
     this.#attempt = new Attempt(this.#options, ++this.#attempts, this);
     this.#attempt.send();
   }
@@ -195,7 +229,13 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   onResponse(response: UpstreamResponse): void {
     this.#source = response.body;
     this.#lastRead = performance.now();
-    if (response.status >= 200 && response.status <= 299) return response.body.start(this);
+    if (response.status >= 200 && response.status <= 299) {
+      // An HTML page from a proxy or a whole JSON completion is an answer that was
+      // already made (and billed): never read as a stream, never retried.
+      const type = response.header('content-type');
+      if (!isEventStream(type)) return this.#failOpen(notAnEventStream(response, type));
+      return response.body.start(this);
+    }
     // An abort silences the body, and the owner has heard of it by then: nothing to do.
     void readSome(response.body, MAX_ERROR_BODY_BYTES).then((text) => {
       this.#failOpen(this.#options.adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text));
@@ -254,8 +294,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     this.#handler = handler;
     const buffered = this.#buffered ?? [];
     this.#buffered = undefined;
+    // Not resumed here: the handler may have paused it while taking the buffered events.
     for (const event of buffered) handler.onUpstreamEvent(event);
-    if (!this.#finished) this.resume();
   }
 
   pause(): void {
@@ -264,13 +304,18 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   }
 
   resume(): void {
+    // The body's pull calls this whenever the client takes something, a heartbeat
+    // included: only the end of a pause restarts the idle watchdog, or a heartbeat every
+    // 15 s kept a silent upstream alive until the stream's deadline.
+    if (!this.#paused) return;
     this.#paused = false;
     this.#lastRead = performance.now();
     this.#source?.resume();
   }
 
   cancel(): void {
-    if (this.#finished) return;
+    // Also after the last event: closing the call is what stops an upstream that went
+    // on after it (#stop does nothing the second time).
     this.#release();
     this.#stop(CANCELLED);
   }
@@ -279,10 +324,17 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     this.#finished = true;
   }
 
-  /** The idle watchdog (StreamClock): no upstream byte for `idleTimeoutMs` while not paused ends the attempt. */
+  /**
+   * The watchdog (StreamClock): no body byte `firstByteTimeoutMs` after the request was
+   * sent, or no upstream byte for `idleTimeoutMs` later on while not paused, ends the attempt.
+   */
   onTick(now: number): void {
-    if (this.#finished || this.#paused || now - this.#lastRead < this.#options.idleTimeoutMs) return;
-    this.#fail(new StreamError('upstream_timeout', 'The model provider stopped responding.', { status: 504, retryable: true }));
+    if (this.#finished || this.#paused) return;
+    const first = this.#chars === 0;
+    if (now - this.#lastRead < (first ? this.#options.firstByteTimeoutMs : this.#options.idleTimeoutMs)) return;
+    const message = first ? 'The model provider did not start responding.' : 'The model provider stopped responding.';
+    const detail = first ? `no response byte within ${this.#options.firstByteTimeoutMs} ms` : `no upstream byte for ${this.#options.idleTimeoutMs} ms`;
+    this.#fail(new StreamError('upstream_timeout', message, { status: 504, retryable: true, detail }));
   }
 
   // Ends the session with an error: before the peek it rejects (so it can be retried),
@@ -298,16 +350,35 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     this.#fail(reason);
   }
 
-  // Closes the request (pending or streaming), remembering the first reason.
+  // Closes the request (pending or streaming) at once, remembering the first reason.
+  // Only the first call closes: the transport call is then done with.
   #stop(reason: unknown): void {
-    if (this.#stopped === undefined) this.#stopped = reason ?? CANCELLED;
+    if (this.#stopped !== undefined) return;
+    this.#stopped = reason ?? CANCELLED;
     this.#call?.abort();
+  }
+
+  // The provider's end marker: nothing more is read. The call is released a microtask
+  // later, once the rest of this network read has been parsed, so that a response
+  // whose body ended in the same read keeps its connection alive; an upstream that
+  // holds the connection open after its end marker is closed then.
+  #stopAtEnd(): void {
+    if (this.#stopped !== undefined) return;
+    this.#stopped = ENDED;
+    const call = this.#call;
+    if (call) queueMicrotask(() => call.release());
   }
 
   #emit(event: UpstreamEvent): void {
     if (this.#finished) return;
     const last = event.type === 'end' || event.type === 'error';
-    if (last) this.#release();
+    if (last) {
+      this.#release();
+      // Whatever ends the answer ends the upstream call: a provider that goes on
+      // streaming after its own error or end marker is not read (or billed) any more.
+      if (event.type === 'error') this.#stop(event.error);
+      else this.#stopAtEnd();
+    }
     const owner = this.#owner;
     if (owner) {
       if (event.type === 'error') return this.#failOpen(event.error);
@@ -322,6 +393,21 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     if (this.#handler) this.#handler.onUpstreamEvent(event);
     else (this.#buffered ??= []).push(event);
   }
+}
+
+/** True for `text/event-stream`, with or without parameters. */
+function isEventStream(contentType: string | null): boolean {
+  return contentType !== null && /^\s*text\/event-stream\s*(;|$)/i.test(contentType);
+}
+
+function notAnEventStream(response: UpstreamResponse, contentType: string | null): StreamError {
+  const type = contentType === null ? 'none' : /^\s*([\w.+-]{1,64}\/[\w.+-]{1,64})/.exec(contentType)?.[1] ?? 'unreadable';
+  const id = upstreamRequestId({ get: (name) => response.header(name) });
+  return new StreamError('upstream_error', 'The model provider did not answer with a stream; the answer was not used.', {
+    status: 502,
+    retryable: false,
+    detail: `upstream ${response.status} with content-type ${type}, not text/event-stream${id ? ` (request ${id})` : ''}`,
+  });
 }
 
 function networkError(err: unknown): StreamError {

@@ -33,6 +33,8 @@ export class SseParser {
   #pending = '';
   #first = true;
   #terminated = false;
+  /** The last read ended with a CR: an LF that starts the next one belongs to it. */
+  #afterCr = false;
   #id: string | undefined;
   #event: string | undefined;
   #data = '';
@@ -78,9 +80,14 @@ export class SseParser {
   /** Parses the complete lines of `chunk`; returns what is left of it (an unended line). */
   #lines(chunk: string): string {
     let start = 0;
-    if (chunk.indexOf('\r') === -1) {
+    if (this.#afterCr && chunk !== '') {
+      // The read before ended with a CR, already taken as a line end: an LF now is its other half.
+      this.#afterCr = false;
+      if (chunk.charCodeAt(0) === LF) start = 1;
+    }
+    if (chunk.indexOf('\r', start) === -1) {
       // Lines ending in LF only: what providers send.
-      for (let lf = chunk.indexOf('\n'); lf !== -1; lf = chunk.indexOf('\n', start)) {
+      for (let lf = chunk.indexOf('\n', start); lf !== -1; lf = chunk.indexOf('\n', start)) {
         // `data: …` then a blank line, the usual event, in one step.
         if (this.#dataLines === 0 && isDataField(chunk, start) && chunk.charCodeAt(lf + 1) === LF) {
           this.#data = chunk.slice(chunk.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, lf);
@@ -97,15 +104,16 @@ export class SseParser {
     while (start < chunk.length) {
       const cr = chunk.indexOf('\r', start);
       const lf = chunk.indexOf('\n', start);
-      let end: number;
-      if (cr !== -1 && lf !== -1) end = Math.min(cr, lf);
-      // A CR that ends the chunk may be the first half of a CRLF: wait for the next one.
-      else if (cr !== -1) end = cr === chunk.length - 1 ? -1 : cr;
-      else end = lf;
+      const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       if (end === -1) break;
       this.#line(chunk, start, end);
       start = end + 1;
-      if (chunk.charCodeAt(end) === CR && chunk.charCodeAt(start) === LF) start++;
+      if (chunk.charCodeAt(end) !== CR) continue;
+      if (chunk.charCodeAt(start) === LF) start++;
+      // A CR that ends the read ends its line now, as the standard's parser does: waiting
+      // to see whether an LF follows held back the last event of a bare-CR stream for
+      // good (nothing follows it). An LF that starts the next read is skipped instead.
+      else if (start === chunk.length) this.#afterCr = true;
     }
     return chunk.slice(start);
   }

@@ -20,7 +20,30 @@ import type { Pace } from './pace.js';
  */
 
 /** Every fault the local upstream can act out. */
-export const FAULT_NAMES = ['429', '500', 'error-first', 'error-mid', 'drop', 'stall', 'garbage', '503', '529', 'overloaded'] as const;
+export const FAULT_NAMES = [
+  '429',
+  '500',
+  'error-first',
+  'error-mid',
+  'drop',
+  'stall',
+  'garbage',
+  '503',
+  '529',
+  'overloaded',
+  // A hostile provider (openai-hostile.ts): faults a well-behaved one never shows.
+  'error-mid-continue',
+  'garbage-continue',
+  'done-hold',
+  'stall-first',
+  'html-200',
+  'json-200',
+  'ignore-max-tokens',
+  'impossible-usage',
+  'bare-cr',
+  'echo-error',
+  'echo-error-mid',
+] as const;
 
 /** One of {@link FAULT_NAMES}. */
 export type FaultName = (typeof FAULT_NAMES)[number];

@@ -20,6 +20,7 @@ import {
 } from './openai-chunks.js';
 import type { ChunkStyle } from './openai-chunks.js';
 import { hasBearerToken, openAIErrors, openAIHeaders, sendOpenAIError } from './openai-http.js';
+import { answerHostileWhole, isHostileFault, streamHostileAnswer } from './openai-hostile.js';
 import type { RouteContext, UpstreamRoute } from './route.js';
 import { FAULT_AFTER_DELTAS } from './scripted-stream.js';
 import { hashText } from './seeded-random.js';
@@ -54,6 +55,7 @@ function writeReasoning(stream: StreamResponse, { style, plan, pace }: Reply): P
 
 async function streamAnswer(reply: Reply): Promise<void> {
   const { context, style, plan, fault, pace } = reply;
+  if (isHostileFault(fault)) return streamHostileAnswer(reply, fault);
   const stream = new StreamResponse(context, fault);
   if (!(await stream.sleep(pace.firstTokenMs))) return;
   stream.start(200, openAIHeaders(context.requestId, context.startedAt, 'text/event-stream; charset=utf-8'));
@@ -106,6 +108,7 @@ async function answerWhole({ context, style, plan, fault, pace }: Reply): Promis
   // A non-streamed answer arrives only once it is all generated, as with the real API.
   await waitUnlessClosed(res, pace.firstTokenMs + plan.deltas.length * tokenIntervalMs(pace));
   if (res.destroyed) return;
+  if (isHostileFault(fault)) return answerHostileWhole({ context, style, plan, pace }, fault);
   switch (fault) {
     case 'drop':
       res.destroy();

@@ -72,13 +72,20 @@ describe('OpenAI chat completions adapter', () => {
     }
   });
 
-  it('turns an error object sent with status 200 into an error event whose message hides the upstream text', () => {
+  it('turns an error object sent with status 200 into an error event that keeps the upstream text out of the message and the log', () => {
     const [event] = openaiAdapter.createStreamReader().read({ data: '{"error":{"message":"secret internal detail","type":"server_error","param":null,"code":null}}' });
     expect(event?.type).toBe('error');
     if (event?.type !== 'error') return;
     expect(event.error.retryable).toBe(true);
     expect(event.error.message).not.toContain('secret');
-    expect(event.error.detail).toContain('secret internal detail');
+    expect(event.error.detail).toBe('streamed error server_error/-');
+  });
+
+  it('logs an HTTP error by status, type, code and request id, never its body', () => {
+    const body = '{"error":{"message":"Incorrect API key provided: sk-live-abcdef. Your prompt: tell me a secret","type":"invalid_request_error","code":"invalid_api_key"}}';
+    const err = openaiAdapter.parseHttpError(401, new Headers({ 'x-request-id': 'req_0123abcd' }), body);
+    expect(err.detail).toBe('upstream 401 invalid_request_error/invalid_api_key (request req_0123abcd)');
+    expect(openaiAdapter.parseHttpError(502, new Headers(), '<html>Bad Gateway for Bearer sk-x</html>').detail).toBe('upstream 502 (no error object)');
   });
 
   it('treats a chunk that is not JSON as a malformed stream', () => {

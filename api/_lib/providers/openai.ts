@@ -6,6 +6,7 @@ import { isRetryableStatus, retryAfterMs } from '../retry.js';
 import { TextChunkShape } from './openai-chunk-shape.js';
 import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamMessage, UpstreamStreamReader } from './provider-adapter.js';
 import { ThinkTagSplitter, type ThinkSplit } from './think-tag-splitter.js';
+import { errorToken, upstreamRequestId } from './upstream-request-id.js';
 
 /**
  * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, `stream: true`), which
@@ -49,7 +50,10 @@ export const openaiAdapter: ProviderAdapter = {
   parseHttpError(status: number, headers: HeaderReader, body: string): StreamError {
     const retryable = isRetryableStatus(status);
     const after = retryAfterMs(headers);
-    const detail = `upstream ${status}: ${body.slice(0, 500)}`;
+    // Never the body: an upstream or a proxy that echoes the request puts the key and
+    // the prompt in it. What support needs is the status, the error's type and code,
+    // and the provider's request id.
+    const detail = `upstream ${status}${describeError(errorObjectOf(body))}${requestIdNote(headers)}`;
     const init = { retryable, detail, ...(after === undefined ? {} : { retryAfterMs: after }) };
     if (status === 429) return new StreamError('upstream_rate_limited', 'The model provider is rate limiting requests. Try again shortly.', { ...init, status: 503 });
     if (status === 401 || status === 403) return new StreamError('upstream_error', 'The server could not authenticate with the model provider.', { ...init, status: 502 });
@@ -188,6 +192,28 @@ function mapFinishReason(reason: string): FinishReason {
   }
 }
 
+/** The `error` object of an OpenAI error body, if the body is one. */
+function errorObjectOf(body: string): unknown {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ` type/code` of a provider error, each only when shaped like a token; never its message. */
+function describeError(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return ' (no error object)';
+  const { type, code } = error as { type?: unknown; code?: unknown };
+  return ` ${errorToken(type) ?? '-'}/${errorToken(code) ?? '-'}`;
+}
+
+function requestIdNote(headers: HeaderReader): string {
+  const id = upstreamRequestId(headers);
+  return id ? ` (request ${id})` : '';
+}
+
 function streamedError(error: NonNullable<OpenAIChunk['error']>): StreamError {
   // OpenAI sends server_error objects for transient failures; those are worth a retry
   // when nothing has reached the client yet (the caller decides that).
@@ -195,7 +221,7 @@ function streamedError(error: NonNullable<OpenAIChunk['error']>): StreamError {
   return new StreamError('upstream_error', 'The model provider reported an error while answering.', {
     status: 502,
     retryable,
-    detail: `streamed error ${error.type ?? ''} ${error.code ?? ''}: ${String(error.message ?? '').slice(0, 500)}`,
+    detail: `streamed error${describeError(error)}`,
   });
 }
 
@@ -203,6 +229,6 @@ function garbage(data: string): StreamError {
   return new StreamError('upstream_error', 'The model provider sent a malformed stream.', {
     status: 502,
     retryable: true,
-    detail: `unparseable chunk: ${data.slice(0, 200)}`,
+    detail: `unparseable chunk of ${data.length} characters`,
   });
 }

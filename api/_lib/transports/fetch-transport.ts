@@ -20,13 +20,14 @@ export function fetchTransport(fetchImpl: typeof fetch = fetch): UpstreamTranspo
         if (!aborted) receiver.onFailure(err);
       },
     );
-    return {
-      abort() {
-        aborted = true;
-        controller.abort();
-        body?.destroy();
-      },
+    const abort = (): void => {
+      aborted = true;
+      controller.abort();
+      body?.destroy();
     };
+    // fetch cannot tell a fully arrived body from one still coming without reading on;
+    // aborting a finished response is harmless, so release is abort.
+    return { abort, release: abort };
   };
 }
 

@@ -58,6 +58,19 @@ class NodeHttpExchange implements UpstreamCall, UpstreamResponse, ByteSource {
     this.destroy();
   }
 
+  release(): void {
+    const res = this.#res;
+    // The whole response has arrived (its 'end' may still be a tick away): let it end,
+    // so the agent takes the socket back for the next request.
+    if (res?.complete && !res.errored) {
+      this.#receiver = undefined;
+      this.#done = true;
+      res.resume();
+      return;
+    }
+    this.abort();
+  }
+
   // UpstreamResponse
 
   get status(): number {

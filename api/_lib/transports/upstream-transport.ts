@@ -54,6 +54,14 @@ export interface UpstreamCall {
    * require one.
    */
   abort(): void;
+  /**
+   * Ends the call once the caller has read all it wants (the provider's end marker): no
+   * receiver or body callback fires any more. A connection whose response has fully
+   * arrived is kept for the next request (keep-alive); any other is closed at once, as
+   * `abort` would, so an upstream that holds the connection open after its end marker
+   * is not waited on.
+   */
+  release(): void;
 }
 
 /** Sends one request; its outcome goes to `receiver`. */
