@@ -76,6 +76,8 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** Set when the server falls back to another provider of the model's chain: the one it tries next. */
+  provider?: string;
 }
 
 /** The answer is complete. */
