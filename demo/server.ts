@@ -8,6 +8,7 @@ import { createLogger, silentLogger } from '../api/_lib/log.js';
 import type { ErrorBody } from '../widget/shared/protocol.js';
 import { allowedHostHeaders, hostNames, isAllowedHost, originsOf } from './allowed-hosts.js';
 import { serveStatic } from './static-files.js';
+import { hasNoProvider, localProviderEnv } from './upstream/provider-env.js';
 import { startUpstream, type LocalUpstream } from './upstream/server.js';
 
 export interface DemoServerOptions {
@@ -38,17 +39,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * The local server behind `npm start`: the very handler Vercel runs, mounted on Node,
  * plus the demo pages and the script-tag build. With no provider key in the
- * environment it starts the local upstream and points the OpenAI adapter at it.
+ * environment it starts the local upstream and points every provider at it.
  */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const host = options.host ?? '127.0.0.1';
   const env = { ...(options.env ?? process.env) };
   const names = hostNames(host, env.AI_STREAM_DEMO_HOSTS);
   let upstream: LocalUpstream | undefined;
-  if (!env.OPENAI_API_KEY) {
+  if (hasNoProvider(env)) {
     upstream = await startUpstream(options.upstreamPace ? { pace: options.upstreamPace } : {});
-    env.OPENAI_API_KEY = 'local-upstream';
-    env.OPENAI_BASE_URL = upstream.url;
+    Object.assign(env, localProviderEnv(upstream, 'local-upstream'));
   }
 
   const embed = await listen(createServer(), options.embedPort ?? 0, host);
@@ -140,7 +140,7 @@ function originOf(server: Server, host: string): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const port = Number(process.env.PORT ?? 3000);
   const server = await startDemoServer({ port, log: true });
-  const source = server.upstream ? `the local upstream at ${server.upstream.url} (no API key set)` : `OpenAI at ${process.env.OPENAI_BASE_URL ?? 'api.openai.com'}`;
+  const source = server.upstream ? `the local upstream at ${server.upstream.origin} for every provider (no API key set)` : 'the providers your environment configures';
   process.stdout.write(`\n  ai-stream-chat demo:  ${server.url}/\n  embed (other origin): ${server.embedUrl}/\n  answers come from ${source}\n\n`);
   const stop = (): void => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

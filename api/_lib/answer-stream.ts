@@ -1,9 +1,9 @@
 import type { FinishReason, ReasoningEvent, RetryEvent, StreamEvent, TokenEvent, Usage } from '../../widget/shared/protocol.js';
-import type { ProviderConfig, StreamConfig } from './config.js';
+import type { StreamConfig } from './config.js';
 import { createJsonOutputCheck, type JsonOutputCheck } from './json-output-check.js';
 import type { Logger } from './log.js';
-import { UpstreamOpener, type OpenerListener, type UpstreamSession } from './open-upstream.js';
-import type { ProviderAdapter, UpstreamEvent } from './providers/provider-adapter.js';
+import { UpstreamOpener, type OpenUpstreamOptions, type OpenerListener, type UpstreamSession } from './open-upstream.js';
+import type { UpstreamEvent } from './providers/provider-adapter.js';
 import { createReasoningCoalescer, type ReasoningTarget } from './reasoning-coalescer.js';
 import type { NormalizedRequest } from './request-schema.js';
 import { SseWriter } from './sse-encoder.js';
@@ -25,8 +25,8 @@ const BODY_HIGH_WATER_BYTES = 16 * 1024;
 export interface AnswerStreamOptions {
   streamId: string;
   request: NormalizedRequest;
-  adapter: ProviderAdapter;
-  provider: ProviderConfig;
+  /** Where the answer comes from: the model's provider, then its fallbacks. `routes[0].request` is `request`. */
+  routes: OpenUpstreamOptions['routes'];
   transport: UpstreamTransport;
   config: StreamConfig;
   /** The request's signal: it aborts when the client goes away. */
@@ -139,9 +139,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#send({ type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
     this.#opener = new UpstreamOpener(
       {
-        adapter: this.#options.adapter,
-        provider: this.#options.provider,
-        request,
+        routes: this.#options.routes,
         retry: config.retry,
         idleTimeoutMs: config.limits.idleTimeoutMs,
         firstByteTimeoutMs: config.limits.firstByteTimeoutMs,

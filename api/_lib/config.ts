@@ -3,14 +3,22 @@
  * enforces lives here, so `docs/configuration.md` can list them in one place.
  */
 
+import { ConfigError } from './config-error.js';
+import { loadProviders } from './provider-config.js';
+
 /** How one upstream provider is reached. The key never leaves the server. */
 export interface ProviderConfig {
   /** Adapter that speaks this provider's wire format. */
-  kind: 'openai';
+  kind: ProviderKind;
   /** Base URL ending in `/v1`, as the official clients expect. */
   baseUrl: string;
   apiKey: string;
+  /** Where an OpenAI-style key goes: `Authorization: Bearer` (default), Azure's `api-key`, or nowhere. */
+  auth?: 'bearer' | 'api-key' | 'none';
 }
+
+/** The wire formats the server speaks, one adapter each (api/_lib/providers/). */
+export type ProviderKind = 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama';
 
 /** A model the browser may ask for, by alias. */
 export interface ModelConfig {
@@ -22,6 +30,10 @@ export interface ModelConfig {
   /** Upper bound for `maxTokens`. A request naming none gets `defaultMaxTokens`, capped by this. */
   maxOutputTokens: number;
   encoding: 'o200k_base' | 'cl100k_base';
+  /** Tried in order when this model's provider fails before its first token (`|` in AI_STREAM_MODELS). */
+  fallbacks?: ModelConfig[];
+  /** Asks the model to think (up to this many tokens where the provider takes a budget) and streams its reasoning. */
+  thinkingBudget?: number;
 }
 
 export interface Limits {
@@ -71,46 +83,16 @@ export interface StreamConfig {
   heartbeatMs: number;
 }
 
-/** A configuration problem, raised at start-up with a message naming the variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Well-known OpenAI models, so `OPENAI_API_KEY` alone gives a working set of aliases. */
-const OPENAI_MODELS: ReadonlyArray<Omit<ModelConfig, 'provider'>> = [
-  { alias: 'gpt-4o-mini', upstreamModel: 'gpt-4o-mini', contextWindow: 128_000, maxOutputTokens: 4_096, encoding: 'o200k_base' },
-  { alias: 'gpt-4o', upstreamModel: 'gpt-4o', contextWindow: 128_000, maxOutputTokens: 4_096, encoding: 'o200k_base' },
-  { alias: 'gpt-4.1-mini', upstreamModel: 'gpt-4.1-mini', contextWindow: 1_047_576, maxOutputTokens: 4_096, encoding: 'o200k_base' },
-];
 
 /**
  * Reads the configuration from environment variables (see docs/configuration.md).
  * Throws a ConfigError naming the variable when a value is malformed.
  */
 export function loadConfig(env: Env = process.env): StreamConfig {
-  const providers: Record<string, ProviderConfig> = {};
-  const models: Record<string, ModelConfig> = {};
-
-  const openaiKey = env.OPENAI_API_KEY?.trim();
-  if (openaiKey) {
-    const baseUrl = stripSlash(env.OPENAI_BASE_URL?.trim() || 'https://api.openai.com/v1');
-    checkUrl('OPENAI_BASE_URL', baseUrl);
-    providers.openai = { kind: 'openai', baseUrl, apiKey: openaiKey };
-  }
-
-  // The operator's list replaces the built-in one: declaring only a cheap alias must
-  // take the others away, or a client could still pick them.
-  const declared = parseModelList(env.AI_STREAM_MODELS, providers);
-  const builtIn = providers.openai ? OPENAI_MODELS.map((m) => ({ ...m, provider: 'openai' })) : [];
-  for (const m of declared.length > 0 ? declared : builtIn) models[m.alias] = m;
-
-  const aliases = Object.keys(models);
-  const defaultModel = env.AI_STREAM_DEFAULT_MODEL?.trim() || aliases[0] || '';
-  if (defaultModel && !models[defaultModel]) {
-    throw new ConfigError(`AI_STREAM_DEFAULT_MODEL names "${defaultModel}", which is not one of the models: ${aliases.join(', ')}.`);
-  }
+  const { providers, models, defaultModel } = loadProviders(env);
 
   return {
     providers,
@@ -139,30 +121,6 @@ export function loadConfig(env: Env = process.env): StreamConfig {
     coalesceMs: int(env, 'AI_STREAM_COALESCE_MS', 100, 0, 5_000),
     heartbeatMs: int(env, 'AI_STREAM_HEARTBEAT_MS', 15_000, 1_000, 120_000),
   };
-}
-
-/**
- * `AI_STREAM_MODELS`: comma-separated `alias=provider:model` entries with optional
- * `@contextWindow/maxOutputTokens`, e.g. `fast=openai:gpt-4o-mini@128000/2048`.
- */
-function parseModelList(value: string | undefined, providers: Record<string, ProviderConfig>): ModelConfig[] {
-  if (!value?.trim()) return [];
-  return value.split(',').map((entry) => {
-    const match = /^\s*([\w.-]+)=([\w-]+):([^@\s]+)(?:@(\d+)\/(\d+))?\s*$/.exec(entry);
-    if (!match) throw new ConfigError(`AI_STREAM_MODELS entry "${entry.trim()}" is not alias=provider:model[@context/maxOutput].`);
-    const [, alias = '', provider = '', upstreamModel = '', ctx, out] = match;
-    if (!providers[provider]) {
-      throw new ConfigError(`AI_STREAM_MODELS entry "${alias}" uses provider "${provider}", which has no key configured.`);
-    }
-    return {
-      alias,
-      provider,
-      upstreamModel,
-      contextWindow: ctx ? Number(ctx) : 128_000,
-      maxOutputTokens: out ? Number(out) : 4_096,
-      encoding: upstreamModel.startsWith('gpt-3.5') || upstreamModel.startsWith('gpt-4-') ? 'cl100k_base' : 'o200k_base',
-    };
-  });
 }
 
 /**
@@ -215,16 +173,6 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
   }
   return n;
-}
-
-function checkUrl(name: string, value: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} is not a URL: "${value}".`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL.`);
 }
 
 function stripSlash(s: string): string {

@@ -1,9 +1,9 @@
 import { createAnswerStream } from './answer-stream.js';
-import type { StreamConfig } from './config.js';
+import type { UpstreamRoute } from './open-upstream.js';
+import type { ModelConfig, StreamConfig } from './config.js';
 import { corsHeaders, preflightResponse, type HeaderRecord } from './cors.js';
 import { createLogger, scrubbingLogger, type Logger } from './log.js';
-import { openaiAdapter } from './providers/openai.js';
-import type { ProviderAdapter } from './providers/provider-adapter.js';
+import { ADAPTERS } from './providers/adapters.js';
 import { readJsonBody } from './read-body.js';
 import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
 import { sseHeaders } from './sse-encoder.js';
@@ -16,8 +16,6 @@ import { fetchTransport } from './transports/fetch-transport.js';
 import { nodeHttpTransport } from './transports/node-http-transport.js';
 import type { UpstreamTransport } from './transports/upstream-transport.js';
 import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './tokenizer.js';
-
-const ADAPTERS: Record<string, ProviderAdapter> = { openai: openaiAdapter };
 
 /** Longest a stream may run; below Vercel's default maxDuration (300 s) so we end it cleanly. */
 const DEFAULT_MAX_STREAM_MS = 290_000;
@@ -81,18 +79,15 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
     const body = await readJsonBody(request, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
     const normalized = normalizeRequest(body, config);
-    const provider = config.providers[normalized.model.provider];
-    const adapter = provider ? ADAPTERS[provider.kind] : undefined;
-    if (!provider || !adapter) throw new StreamError('no_provider', `No provider is configured for "${normalized.model.alias}".`, { status: 503 });
-
     const { promptTokens } = await fitContextWindow(normalized);
+    // After the fit: the fallbacks take the clamped maxTokens.
+    const routes = routesOf(normalized, config);
     const streamId = crypto.randomUUID();
     log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
     const answer = createAnswerStream({
       streamId,
       request: normalized,
-      adapter,
-      provider,
+      routes,
       transport,
       config,
       clientSignal: request.signal,
@@ -144,6 +139,20 @@ function rejectionHeaders(error: StreamError): HeaderRecord {
   // The rest of a late body may still be on its way: the connection cannot carry another request.
   if (error.code === 'request_timeout') return { connection: 'close' };
   return {};
+}
+
+/**
+ * The model's provider, then its fallbacks, each with its adapter and the request as
+ * that model gets it (its own upstream name, `maxTokens` within its own bound).
+ */
+function routesOf(request: NormalizedRequest, config: StreamConfig): [UpstreamRoute, ...UpstreamRoute[]] {
+  const route = (model: ModelConfig, req: NormalizedRequest): UpstreamRoute => {
+    const provider = Object.hasOwn(config.providers, model.provider) ? config.providers[model.provider] : undefined;
+    if (!provider) throw new StreamError('no_provider', `No provider is configured for "${model.alias}".`, { status: 503 });
+    return { adapter: ADAPTERS[provider.kind], provider, providerName: model.provider, request: req };
+  };
+  const fallbacks = (request.model.fallbacks ?? []).map((model) => route(model, { ...request, model, maxTokens: Math.min(request.maxTokens, model.maxOutputTokens) }));
+  return [route(request.model, request), ...fallbacks];
 }
 
 /** node:http where it exists (Node, Vercel's Node runtime), else the platform's fetch. */

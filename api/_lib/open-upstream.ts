@@ -1,10 +1,10 @@
-import type { EventSourceMessage } from 'eventsource-parser';
 import type { RetryEvent } from '../../widget/shared/protocol.js';
 import type { ProviderConfig, RetryConfig } from './config.js';
 import type { NormalizedRequest } from './request-schema.js';
-import type { ProviderAdapter, UpstreamEvent, UpstreamStreamReader } from './providers/provider-adapter.js';
+import type { ProviderAdapter, UpstreamEvent, UpstreamFraming, UpstreamMessage, UpstreamStreamReader } from './providers/provider-adapter.js';
 import { upstreamRequestId } from './providers/upstream-request-id.js';
 import { backoffDelayMs } from './retry.js';
+import { NdjsonParser } from './ndjson-parser.js';
 import { SseParser, type SseReceiver } from './sse-parser.js';
 import { StreamError, toStreamError } from './stream-error.js';
 import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, UpstreamTransport } from './transports/upstream-transport.js';
@@ -20,10 +20,18 @@ const ENDED = new Error('upstream session ended');
 /** How much of an upstream error body is read (for the log). */
 const MAX_ERROR_BODY_BYTES = 4 * 1024;
 
-export interface OpenUpstreamOptions {
+/** One way to answer: a provider, its adapter, and the request as that provider's model gets it. */
+export interface UpstreamRoute {
   adapter: ProviderAdapter;
   provider: ProviderConfig;
+  /** The provider's configured name (`anthropic`, an AI_STREAM_PROVIDERS name), for retry events and logs. */
+  providerName: string;
   request: NormalizedRequest;
+}
+
+export interface OpenUpstreamOptions {
+  /** The model's route, then its fallbacks in order (an alias's `|` chain). */
+  routes: readonly [UpstreamRoute, ...UpstreamRoute[]];
   retry: RetryConfig;
   idleTimeoutMs: number;
   /** Per attempt: the longest wait for the first byte of the response body. */
@@ -91,6 +99,9 @@ export class UpstreamOpener implements AttemptOwner {
   readonly #options: OpenUpstreamOptions;
   readonly #listener: OpenerListener;
   #attempts = 0;
+  /** Attempts on the current route: its own retries are counted apart from the fallbacks'. */
+  #routeAttempts = 0;
+  #route = 0;
   #attempt: Attempt | undefined;
   #stopped = false;
   #wait: ReturnType<typeof setTimeout> | undefined;
@@ -141,15 +152,28 @@ export class UpstreamOpener implements AttemptOwner {
     const error = toStreamError(thrown);
     const { retry } = this.#options;
     const wanted = error.retryAfterMs;
-    if (!error.retryable || this.#attempts > retry.maxRetries || (wanted !== undefined && wanted > retry.maxRetryAfterMs)) {
-      return this.#listener.onUpstreamFailed(error);
+    if (!error.retryable || this.#routeAttempts > retry.maxRetries || (wanted !== undefined && wanted > retry.maxRetryAfterMs)) {
+      return this.#fallBack(error);
     }
-    const delayMs = Math.round(wanted ?? backoffDelayMs(this.#attempts, retry.baseDelayMs, this.#options.random));
+    const delayMs = Math.round(wanted ?? backoffDelayMs(this.#routeAttempts, retry.baseDelayMs, this.#options.random));
     // A retry that would start after the budget ran out would only be cut off: fail now.
-    if (performance.now() + delayMs - this.#startedAt >= this.#options.firstTokenBudgetMs) return this.#listener.onUpstreamFailed(error);
+    if (performance.now() + delayMs - this.#startedAt >= this.#options.firstTokenBudgetMs) return this.#fallBack(error);
     this.#listener.onUpstreamRetry({ type: 'retry', attempt: this.#attempts, delayMs, reason: error.message }, error);
     if (this.#stopped) return;
     this.#wait = setTimeout(() => this.#next(), delayMs);
+  }
+
+  // This route failed for good: the next one in the alias's chain, at once, or the end.
+  // Only failures of the provider move on; a request it refused as malformed would be
+  // refused by the next one too, and a client that left wants nothing more.
+  #fallBack(error: StreamError): void {
+    const next = this.#options.routes[this.#route + 1];
+    if (!next || !error.code.startsWith('upstream_') || error === CLIENT_GONE) return this.#listener.onUpstreamFailed(error);
+    this.#route++;
+    this.#routeAttempts = 0;
+    this.#listener.onUpstreamRetry({ type: 'retry', attempt: this.#attempts, delayMs: 0, reason: `${error.message} Trying ${next.providerName} instead.`, provider: next.providerName }, error);
+    if (this.#stopped) return;
+    this.#next();
   }
 
   #next(): void {
@@ -165,7 +189,8 @@ export class UpstreamOpener implements AttemptOwner {
       });
       return;
     }
-    this.#attempt = new Attempt(this.#options, ++this.#attempts, this);
+    this.#routeAttempts++;
+    this.#attempt = new Attempt(this.#options, this.#options.routes[this.#route] ?? this.#options.routes[0], ++this.#attempts, this);
     this.#attempt.send();
   }
 }
@@ -186,7 +211,8 @@ interface AttemptOwner {
 class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   readonly attempts: number;
   readonly #options: OpenUpstreamOptions;
-  readonly #parser: SseParser;
+  readonly #route: UpstreamRoute;
+  readonly #parser: SseParser | NdjsonParser;
   readonly #reader: UpstreamStreamReader;
   /** Hears the outcome while the attempt opens; cleared once it has. */
   #owner: AttemptOwner | undefined;
@@ -204,17 +230,20 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   #lastRead = performance.now();
   #paused = false;
 
-  constructor(options: OpenUpstreamOptions, attempts: number, owner: AttemptOwner) {
+  constructor(options: OpenUpstreamOptions, route: UpstreamRoute, attempts: number, owner: AttemptOwner) {
     this.#options = options;
+    this.#route = route;
     this.attempts = attempts;
     this.#owner = owner;
-    this.#reader = options.adapter.createStreamReader();
-    this.#parser = new SseParser(this, MAX_UPSTREAM_EVENT_CHARS);
+    this.#reader = route.adapter.createStreamReader();
+    // Each adapter owns its framing; both parsers report to the same receiver.
+    this.#parser = route.adapter.framing === 'ndjson' ? new NdjsonParser(this, MAX_UPSTREAM_EVENT_CHARS) : new SseParser(this, MAX_UPSTREAM_EVENT_CHARS);
   }
 
   /** Sends the request; the first event that settles the attempt (text, finish, end or error) goes to the owner. */
   send(): void {
-    const { adapter, request, provider, transport } = this.#options;
+    const { adapter, request, provider } = this.#route;
+    const { transport } = this.#options;
     try {
       const { url, init } = adapter.buildRequest(request, provider);
       this.#call = transport(url, init, this);
@@ -233,12 +262,13 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
       // An HTML page from a proxy or a whole JSON completion is an answer that was
       // already made (and billed): never read as a stream, never retried.
       const type = response.header('content-type');
-      if (!isEventStream(type)) return this.#failOpen(notAnEventStream(response, type));
+      const framing = this.#route.adapter.framing;
+      if (!isStreamType(type, framing)) return this.#failOpen(notAStream(response, type, framing));
       return response.body.start(this);
     }
     // An abort silences the body, and the owner has heard of it by then: nothing to do.
     void readSome(response.body, MAX_ERROR_BODY_BYTES).then((text) => {
-      this.#failOpen(this.#options.adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text));
+      this.#failOpen(this.#route.adapter.parseHttpError(response.status, { get: (name) => response.header(name) }, text));
     });
   }
 
@@ -267,7 +297,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
 
   // The parser's findings (SseReceiver).
 
-  onSseMessage(message: EventSourceMessage): void {
+  onSseMessage(message: UpstreamMessage): void {
     for (const event of this.#reader.read(message)) this.#emit(event);
   }
 
@@ -276,6 +306,10 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   }
 
   end(): void {
+    if (this.#finished) return;
+    if (this.#parser instanceof NdjsonParser) this.#parser.end();
+    // Some providers end with the connection (Gemini): the reader says whether that was the answer's end.
+    for (const event of this.#reader.bodyEnded?.() ?? []) this.#emit(event);
     // A body that ends without the provider's end marker is a lost connection.
     if (!this.#finished) this.#emit({ type: 'error', error: droppedError() });
   }
@@ -395,18 +429,23 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   }
 }
 
-/** True for `text/event-stream`, with or without parameters. */
-function isEventStream(contentType: string | null): boolean {
-  return contentType !== null && /^\s*text\/event-stream\s*(;|$)/i.test(contentType);
+/** The content type each framing comes with, parameters allowed: `text/event-stream`, or NDJSON's. */
+const STREAM_TYPES: Record<UpstreamFraming, RegExp> = {
+  sse: /^\s*text\/event-stream\s*(;|$)/i,
+  ndjson: /^\s*application\/(x-ndjson|jsonl|x-jsonlines)\s*(;|$)/i,
+};
+
+function isStreamType(contentType: string | null, framing: UpstreamFraming): boolean {
+  return contentType !== null && STREAM_TYPES[framing].test(contentType);
 }
 
-function notAnEventStream(response: UpstreamResponse, contentType: string | null): StreamError {
+function notAStream(response: UpstreamResponse, contentType: string | null, framing: UpstreamFraming): StreamError {
   const type = contentType === null ? 'none' : /^\s*([\w.+-]{1,64}\/[\w.+-]{1,64})/.exec(contentType)?.[1] ?? 'unreadable';
   const id = upstreamRequestId({ get: (name) => response.header(name) });
   return new StreamError('upstream_error', 'The model provider did not answer with a stream; the answer was not used.', {
     status: 502,
     retryable: false,
-    detail: `upstream ${response.status} with content-type ${type}, not text/event-stream${id ? ` (request ${id})` : ''}`,
+    detail: `upstream ${response.status} with content-type ${type}, not ${framing === 'sse' ? 'text/event-stream' : 'application/x-ndjson'}${id ? ` (request ${id})` : ''}`,
   });
 }
 

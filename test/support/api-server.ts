@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { loadConfig } from '../../api/_lib/config.js';
 import { createStreamHandler, type StreamHandler, type StreamHandlerDeps } from '../../api/_lib/handler.js';
+import { localProviderEnv } from '../../demo/upstream/provider-env.js';
 import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';
 
 export interface TestApi {
@@ -26,8 +27,7 @@ export async function startTestApi(
   const upstream = await startUpstream({ pace: options.pace ?? { firstTokenMs: 0, tokensPerSecond: 0 } });
   const logs: Array<Record<string, unknown>> = [];
   const config = loadConfig({
-    OPENAI_API_KEY: 'sk-test-key-never-logged',
-    OPENAI_BASE_URL: upstream.url,
+    ...localProviderEnv(upstream, 'sk-test-key-never-logged'),
     AI_STREAM_RETRY_BASE_MS: '50',
     ...env,
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import { openaiAdapter } from '../../api/_lib/providers/openai.js';
+import { openaiAdapter, parseOpenAIChunk } from '../../api/_lib/providers/openai.js';
 import type { UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
 import { SseParser } from '../../api/_lib/sse-parser.js';
 import { randomChunks, randomSplits, seededRandom } from '../support/random-splits.js';
@@ -144,11 +144,11 @@ describe('OpenAI-compatible reasoning, through the production reader', () => {
 
   it('parses reasoning on its own, before the text of the same chunk', () => {
     const data = JSON.stringify({ choices: [{ index: 0, delta: { content: 'answer', reasoning_content: 'thought' } }] });
-    expect(openaiAdapter.parseMessage({ data })).toEqual([
+    expect(parseOpenAIChunk(data)).toEqual([
       { type: 'reasoning', text: 'thought' },
       { type: 'text', text: 'answer' },
     ]);
     const both = JSON.stringify({ choices: [{ index: 0, delta: { reasoning: 'r' } }] });
-    expect(openaiAdapter.parseMessage({ data: both })).toEqual([{ type: 'reasoning', text: 'r' }]);
+    expect(parseOpenAIChunk(both)).toEqual([{ type: 'reasoning', text: 'r' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openaiAdapter } from '../../api/_lib/providers/openai.js';
+import { openaiAdapter, parseOpenAIChunk } from '../../api/_lib/providers/openai.js';
 import type { UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
 import { seededRandom } from '../support/random-splits.js';
 
@@ -16,7 +16,7 @@ function plain(events: UpstreamEvent[]): unknown[] {
 function expectSameAsFullParse(messages: string[], label: string): void {
   const reader = openaiAdapter.createStreamReader();
   messages.forEach((data, i) => {
-    expect(plain(reader.read({ data })), `${label}, message ${i}: ${data}`).toEqual(plain(openaiAdapter.parseMessage({ data })));
+    expect(plain(reader.read({ data })), `${label}, message ${i}: ${data}`).toEqual(plain(parseOpenAIChunk(data)));
   });
 }
 

@@ -25,7 +25,7 @@ export interface StreamRequest {
 }
 
 /** Why an answer ended, in provider-neutral words. */
-export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'cancelled' | 'error' | 'other';
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'refusal' | 'tool_calls' | 'cancelled' | 'error' | 'other';
 
 /** Token usage of one answer. `source` says whether the provider reported it or we counted. */
 export interface Usage {
@@ -76,6 +76,8 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** Set when the server falls back to another provider of the model's chain: the one it tries next. */
+  provider?: string;
 }
 
 /** The answer is complete. */

@@ -1,11 +1,10 @@
-import type { EventSourceMessage } from 'eventsource-parser';
 import type { FinishReason } from '../../../widget/shared/protocol.js';
 import type { ProviderConfig } from '../config.js';
 import type { NormalizedRequest } from '../request-schema.js';
 import { StreamError } from '../stream-error.js';
 import { isRetryableStatus, retryAfterMs } from '../retry.js';
 import { TextChunkShape } from './openai-chunk-shape.js';
-import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamStreamReader } from './provider-adapter.js';
+import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamMessage, UpstreamStreamReader } from './provider-adapter.js';
 import { ThinkTagSplitter, type ThinkSplit } from './think-tag-splitter.js';
 import { errorToken, upstreamRequestId } from './upstream-request-id.js';
 
@@ -14,6 +13,8 @@ import { errorToken, upstreamRequestId } from './upstream-request-id.js';
  * every OpenAI-compatible server (Ollama, vLLM, Groq, Together, LM Studio…) also speaks.
  */
 export const openaiAdapter: ProviderAdapter = {
+  framing: 'sse',
+
   buildRequest(request: NormalizedRequest, provider: ProviderConfig) {
     const body: Record<string, unknown> = {
       model: request.model.upstreamModel,
@@ -40,10 +41,6 @@ export const openaiAdapter: ProviderAdapter = {
         body: JSON.stringify(body),
       },
     };
-  },
-
-  parseMessage(message: EventSourceMessage): UpstreamEvent[] {
-    return parseChunk(message.data);
   },
 
   createStreamReader(): UpstreamStreamReader {
@@ -79,7 +76,7 @@ class OpenAIStreamReader implements UpstreamStreamReader {
   /** Splits an inline `<think>` block off the content's start; dropped once the answer passes through. */
   #think: ThinkTagSplitter | undefined = new ThinkTagSplitter();
 
-  read(message: EventSourceMessage): UpstreamEvent[] {
+  read(message: UpstreamMessage): UpstreamEvent[] {
     const events = this.#readChunk(message.data);
     return this.#think ? this.#splitThink(events) : events;
   }
@@ -104,7 +101,7 @@ class OpenAIStreamReader implements UpstreamStreamReader {
   #readChunk(data: string): UpstreamEvent[] {
     const text = this.#shape?.textOf(data);
     if (text !== undefined) return [{ type: 'text', text }];
-    const events = parseChunk(data);
+    const events = parseOpenAIChunk(data);
     const [only] = events;
     if (this.#shape === undefined && this.#tries < LEARN_TRIES && events.length === 1 && only?.type === 'text') {
       this.#tries++;
@@ -121,13 +118,13 @@ function pushSplit(events: UpstreamEvent[], { reasoning, text }: ThinkSplit): vo
 
 /** The text of a chunk whose only event is text; for checking a learned shape. */
 function onlyText(data: string): string | undefined {
-  const events = parseChunk(data);
+  const events = parseOpenAIChunk(data);
   const [only] = events;
   return events.length === 1 && only?.type === 'text' ? only.text : undefined;
 }
 
 /** One chunk, parsed in full. */
-function parseChunk(data: string): UpstreamEvent[] {
+export function parseOpenAIChunk(data: string): UpstreamEvent[] {
   if (data === '[DONE]') return [{ type: 'end' }];
   let chunk: OpenAIChunk;
   try {

@@ -1,4 +1,3 @@
-import type { EventSourceMessage } from 'eventsource-parser';
 import type { FinishReason } from '../../../widget/shared/protocol.js';
 import type { ProviderConfig } from '../config.js';
 import type { NormalizedRequest } from '../request-schema.js';
@@ -17,9 +16,20 @@ export type UpstreamEvent =
   | { type: 'end' }
   | { type: 'error'; error: StreamError };
 
+/** One framed message of an upstream body: an SSE event (`event` is its name, if any) or one NDJSON line. */
+export interface UpstreamMessage {
+  event?: string | undefined;
+  data: string;
+}
+
 /** Reads one upstream stream's messages, in order. */
 export interface UpstreamStreamReader {
-  read(message: EventSourceMessage): UpstreamEvent[];
+  read(message: UpstreamMessage): UpstreamEvent[];
+  /**
+   * The body ended. Providers whose stream ends with the connection (Gemini) say here
+   * whether that was the answer's end; returning nothing makes it a lost connection.
+   */
+  bodyEnded?(): UpstreamEvent[];
 }
 
 /** Response headers, read by name (a `Headers` is one). */
@@ -27,16 +37,15 @@ export interface HeaderReader {
   get(name: string): string | null;
 }
 
+/** How an upstream body is cut into messages: Server-Sent Events (any line ending) or newline-delimited JSON. */
+export type UpstreamFraming = 'sse' | 'ndjson';
+
 /** One provider's wire format: how to ask, and how to read the answer. */
 export interface ProviderAdapter {
+  readonly framing: UpstreamFraming;
   /** Builds the upstream HTTP request, keys included. */
   buildRequest(request: NormalizedRequest, provider: ProviderConfig): { url: string; init: UpstreamRequestInit };
-  /** Turns one SSE message of the upstream into zero or more events, on its own. */
-  parseMessage(message: EventSourceMessage): UpstreamEvent[];
-  /**
-   * A reader for one upstream stream: the same events as `parseMessage`, message by
-   * message, but it may learn from the stream's earlier messages to read later ones faster.
-   */
+  /** A reader for one upstream stream; it may learn from earlier messages to read later ones faster. */
   createStreamReader(): UpstreamStreamReader;
   /** Turns a non-2xx upstream answer into an error whose message is safe to show. */
   parseHttpError(status: number, headers: HeaderReader, body: string): StreamError;
