@@ -107,7 +107,9 @@ describe('partial JSON parser, random documents in random chunks', () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // 300 documents checked at every step: about 6 s alone, several times that beside the
+    // integration suites on two busy cores. A bound on work, not a timing claim.
+  }, 120_000);
 
   it('gives the same result whatever the chunking', () => {
     fc.assert(
