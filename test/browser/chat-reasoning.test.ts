@@ -152,8 +152,11 @@ describe('<ai-stream-chat> reasoning', () => {
     await chat.send(`Explain ${nonce()} [[reasoning:60]] [[length:20]] [[pace:0,200]]`);
     announcer.stop();
     expect(announcer.lines.filter((line) => line === 'Thinking…')).to.have.length(1);
+    // The local upstream's reasoning and answer both speak of the prompt: a line may appear
+    // in both. What must never be announced is reasoning that is not also answer text.
     const reasoning = reasoningText(chat);
-    for (const line of announcer.lines) if (line !== 'Thinking…') expect(reasoning).to.not.contain(line.trim());
+    const answer = lastAnswer(chat).textContent ?? '';
+    for (const line of announcer.lines) if (line !== 'Thinking…' && reasoning.includes(line.trim())) expect(answer).to.contain(line.trim());
     // The section sits in the transcript, whose live setting is off, and in no other live region.
     expect(thinking(chat)?.closest('[aria-live]')?.getAttribute('aria-live')).to.equal('off');
   });
@@ -192,7 +195,8 @@ describe('<ai-stream-chat> reasoning', () => {
 
   it('shows reasoning full of HTML and script payloads as inert text', async () => {
     window.__xssHits = 0;
-    const chat = await mountChat({}, main);
+    // The corpus is over a thousand tokens: past the server's default maxTokens (1024).
+    const chat = await mountChat({ maxTokens: 4096 }, main);
     await chat.send(`<think>${xssAnswer}</think>Fine, ${nonce()}. [[echo]]`);
     await painted();
     const details = thinking(chat);

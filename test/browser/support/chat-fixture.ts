@@ -7,7 +7,7 @@ const mounted: HTMLElement[] = [];
 
 /** Puts an `<ai-stream-chat>` with these properties on the page; removed by {@link cleanup}. */
 export async function mountChat(
-  properties: Partial<Pick<AiStreamChat, 'mode' | 'heading' | 'model' | 'schema'>> = {},
+  properties: Partial<Pick<AiStreamChat, 'mode' | 'heading' | 'model' | 'schema' | 'maxTokens'>> = {},
   parent: HTMLElement = document.body,
 ): Promise<AiStreamChat> {
   const chat = document.createElement('ai-stream-chat');
