@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import { loadConfig } from '../api/_lib/config.js';
+import { loadConfig } from '../api/_lib/config/config.js';
 import { createStreamHandler, type StreamHandler } from '../api/_lib/handler.js';
-import { createLogger, silentLogger } from '../api/_lib/log.js';
+import { createLogger, silentLogger } from '../api/_lib/ops/log.js';
 import type { ErrorBody } from '../widget/shared/protocol.js';
 import { allowedHostHeaders, hostNames, isAllowedHost, originsOf } from './allowed-hosts.js';
 import { serveStatic } from './static-files.js';

@@ -1,21 +1,21 @@
-import { createAnswerStream } from './answer-stream.js';
-import type { UpstreamRoute } from './open-upstream.js';
-import type { ModelConfig, StreamConfig } from './config.js';
-import { corsHeaders, preflightResponse, type HeaderRecord } from './cors.js';
-import { createLogger, scrubbingLogger, type Logger } from './log.js';
-import { ADAPTERS } from './providers/adapters.js';
-import { readJsonBody } from './read-body.js';
-import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
-import { sseHeaders } from './sse-encoder.js';
+import { createAnswerStream } from './answer/answer-stream.js';
+import type { UpstreamRoute } from './upstream/open-upstream.js';
+import type { ModelConfig, StreamConfig } from './config/config.js';
+import { corsHeaders, preflightResponse, type HeaderRecord } from './request/cors.js';
+import { createLogger, scrubbingLogger, type Logger } from './ops/log.js';
+import { ADAPTERS } from './upstream/providers/adapters.js';
+import { readJsonBody } from './request/read-body.js';
+import { normalizeRequest, type NormalizedRequest } from './request/request-schema.js';
+import { sseHeaders } from './answer/sse-encoder.js';
 import { StreamError, errorResponse, toStreamError } from './stream-error.js';
-import { StreamClock, clockTickMs } from './stream-clock.js';
-import { StreamMetrics } from './stream-metrics.js';
-import { StreamRegistry } from './stream-registry.js';
-import { statusResponse } from './status-endpoint.js';
-import { fetchTransport } from './transports/fetch-transport.js';
-import { nodeHttpTransport } from './transports/node-http-transport.js';
-import type { UpstreamTransport } from './transports/upstream-transport.js';
-import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './tokenizer.js';
+import { StreamClock, clockTickMs } from './answer/stream-clock.js';
+import { StreamMetrics } from './ops/stream-metrics.js';
+import { StreamRegistry } from './answer/stream-registry.js';
+import { statusResponse } from './ops/status-endpoint.js';
+import { fetchTransport } from './upstream/transports/fetch-transport.js';
+import { nodeHttpTransport } from './upstream/transports/node-http-transport.js';
+import type { UpstreamTransport } from './upstream/transports/upstream-transport.js';
+import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './counting/tokenizer.js';
 
 /** Longest a stream may run; below Vercel's default maxDuration (300 s) so we end it cleanly. */
 const DEFAULT_MAX_STREAM_MS = 290_000;

@@ -1,4 +1,4 @@
-import { loadConfig } from '../_lib/config.js';
+import { loadConfig } from '../_lib/config/config.js';
 import { createStreamHandler } from '../_lib/handler.js';
 
 /**

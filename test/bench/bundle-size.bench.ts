@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { BenchSection } from './bench-section.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = join(root, 'dist', 'ai-stream-chat.js');
 const BUDGET_BYTES = 20 * 1024;
 

@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Inside node_modules, so that the emitted files resolve their packages from the project's. */
 const outRoot = join(root, 'node_modules', '.cache', 'ai-stream-chat-bench');
 /** What a bench server process imports: the server, the upstream, the bench's own servers. */

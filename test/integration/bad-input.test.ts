@@ -119,7 +119,7 @@ describe('bad input gets a clear 4xx and loses nothing', () => {
 describe('no provider configured', () => {
   it('answers 503 no_provider', async () => {
     const { createStreamHandler } = await import('../../api/_lib/handler.js');
-    const { loadConfig } = await import('../../api/_lib/config.js');
+    const { loadConfig } = await import('../../api/_lib/config/config.js');
     const handler = createStreamHandler(loadConfig({}), { log: () => {} });
     const response = await handler(new Request('http://x/api/chat/stream', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ok) }));
     expect(response.status).toBe(503);

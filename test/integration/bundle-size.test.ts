@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /** The script-tag file's budget, min+gzip (gzip level 9). */
 const budgetBytes = 20 * 1024;
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 let outDir: string;
 let scriptTagFile: string;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsSnapshot } from '../../api/_lib/stream-metrics.js';
+import type { MetricsSnapshot } from '../../api/_lib/ops/stream-metrics.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { postChat, readEvents, waitFor } from '../support/read-events.js';
 

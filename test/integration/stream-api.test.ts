@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../api/_lib/config.js';
+import { loadConfig } from '../../api/_lib/config/config.js';
 import { createStreamHandler } from '../../api/_lib/handler.js';
 import { planOpenAIChatAnswer } from '../../demo/upstream/server.js';
 import type { ChatMessage } from '../../widget/shared/protocol.js';

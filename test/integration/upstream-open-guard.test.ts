@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHttpTransport } from '../../api/_lib/transports/node-http-transport.js';
-import type { UpstreamTransport } from '../../api/_lib/transports/upstream-transport.js';
+import { nodeHttpTransport } from '../../api/_lib/upstream/transports/node-http-transport.js';
+import type { UpstreamTransport } from '../../api/_lib/upstream/transports/upstream-transport.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { waitFor } from '../support/read-events.js';
 

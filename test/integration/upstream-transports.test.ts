@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';
-import { fetchTransport } from '../../api/_lib/transports/fetch-transport.js';
-import { nodeHttpTransport } from '../../api/_lib/transports/node-http-transport.js';
-import type { ByteSource, UpstreamCall, UpstreamRequestInit, UpstreamResponse, UpstreamTransport } from '../../api/_lib/transports/upstream-transport.js';
+import { fetchTransport } from '../../api/_lib/upstream/transports/fetch-transport.js';
+import { nodeHttpTransport } from '../../api/_lib/upstream/transports/node-http-transport.js';
+import type { ByteSource, UpstreamCall, UpstreamRequestInit, UpstreamResponse, UpstreamTransport } from '../../api/_lib/upstream/transports/upstream-transport.js';
 import { waitFor } from '../support/read-events.js';
 
 // Both transports against the real local upstream: the server core must not be able to

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { loadConfig } from '../../api/_lib/config.js';
+import { loadConfig } from '../../api/_lib/config/config.js';
 import { createStreamHandler, type StreamHandler, type StreamHandlerDeps } from '../../api/_lib/handler.js';
 import { localProviderEnv } from '../../demo/upstream/provider-env.js';
 import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';

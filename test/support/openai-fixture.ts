@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
+import type { UpstreamEvent } from '../../api/_lib/upstream/providers/provider-adapter.js';
 
 /** The `data:` payloads of a recorded OpenAI chat completions stream (gpt-4.1-nano, with usage). */
 const payloads = readFileSync(new URL('../fixtures/openai-text.chunks.txt', import.meta.url), 'utf8').trim().split('\n');

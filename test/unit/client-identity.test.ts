@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, identifyClient, loadClientIdentityConfig } from '../../api/_lib/client-identity.js';
-import { ConfigError } from '../../api/_lib/config.js';
+import { addressKey, identifyClient, loadClientIdentityConfig } from '../../api/_lib/request/client-identity.js';
+import { ConfigError } from '../../api/_lib/config/config.js';
 
 function request(forwardedFor?: string): Request {
   return new Request('http://localhost/api/chat/stream', { method: 'POST', headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });

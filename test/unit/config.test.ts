@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../api/_lib/config.js';
+import { ConfigError, loadConfig } from '../../api/_lib/config/config.js';
 
 describe('configuration from the environment', () => {
   it('makes OpenAI the default provider with only OPENAI_API_KEY set', () => {

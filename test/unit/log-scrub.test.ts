@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrubSecrets, scrubbingLogger, type LogFields } from '../../api/_lib/log.js';
+import { scrubSecrets, scrubbingLogger, type LogFields } from '../../api/_lib/ops/log.js';
 
 describe('the log scrubber', () => {
   it('replaces key-shaped values, bearer tokens and the configured keys in every string field', () => {

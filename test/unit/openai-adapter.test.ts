@@ -1,9 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import { openaiAdapter } from '../../api/_lib/providers/openai.js';
-import type { UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
-import { SseParser } from '../../api/_lib/sse-parser.js';
+import { openaiAdapter } from '../../api/_lib/upstream/providers/openai.js';
+import type { UpstreamEvent } from '../../api/_lib/upstream/providers/provider-adapter.js';
+import { SseParser } from '../../api/_lib/upstream/sse-parser.js';
 import { OPENAI_FIXTURE_END, OPENAI_FIXTURE_TEXT, openaiFixtureWire as wire } from '../support/openai-fixture.js';
 import { randomSplits, seededRandom } from '../support/random-splits.js';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import { openaiAdapter, parseOpenAIChunk } from '../../api/_lib/providers/openai.js';
-import type { UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
-import { SseParser } from '../../api/_lib/sse-parser.js';
+import { openaiAdapter, parseOpenAIChunk } from '../../api/_lib/upstream/providers/openai.js';
+import type { UpstreamEvent } from '../../api/_lib/upstream/providers/provider-adapter.js';
+import { SseParser } from '../../api/_lib/upstream/sse-parser.js';
 import { randomChunks, randomSplits, seededRandom } from '../support/random-splits.js';
 
 // Reasoning as OpenAI-compatible servers stream it, read the way the server reads an

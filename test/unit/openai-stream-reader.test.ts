@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openaiAdapter, parseOpenAIChunk } from '../../api/_lib/providers/openai.js';
-import type { UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
+import { openaiAdapter, parseOpenAIChunk } from '../../api/_lib/upstream/providers/openai.js';
+import type { UpstreamEvent } from '../../api/_lib/upstream/providers/provider-adapter.js';
 import { seededRandom } from '../support/random-splits.js';
 
 // The stream reader takes a fast path for text chunks (openai-chunk-shape.ts). Whatever

@@ -3,8 +3,8 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { createPieceEncoder } from '../../api/_lib/piece-encoder.mjs';
-import { RankTable, buildRankTable } from '../../api/_lib/rank-table.mjs';
+import { createPieceEncoder } from '../../api/_lib/counting/piece-encoder.mjs';
+import { RankTable, buildRankTable } from '../../api/_lib/counting/rank-table.mjs';
 import { tokenText } from './token-text-arbitraries.js';
 
 const encodings = {

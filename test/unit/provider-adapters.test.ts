@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NdjsonParser } from '../../api/_lib/ndjson-parser.js';
-import { anthropicAdapter } from '../../api/_lib/providers/anthropic.js';
-import { geminiAdapter } from '../../api/_lib/providers/gemini.js';
-import { ollamaAdapter } from '../../api/_lib/providers/ollama.js';
-import { openaiResponsesAdapter } from '../../api/_lib/providers/openai-responses.js';
-import type { ProviderAdapter, UpstreamEvent } from '../../api/_lib/providers/provider-adapter.js';
-import { SseParser, type SseReceiver } from '../../api/_lib/sse-parser.js';
+import { NdjsonParser } from '../../api/_lib/upstream/ndjson-parser.js';
+import { anthropicAdapter } from '../../api/_lib/upstream/providers/anthropic.js';
+import { geminiAdapter } from '../../api/_lib/upstream/providers/gemini.js';
+import { ollamaAdapter } from '../../api/_lib/upstream/providers/ollama.js';
+import { openaiResponsesAdapter } from '../../api/_lib/upstream/providers/openai-responses.js';
+import type { ProviderAdapter, UpstreamEvent } from '../../api/_lib/upstream/providers/provider-adapter.js';
+import { SseParser, type SseReceiver } from '../../api/_lib/upstream/sse-parser.js';
 import { randomSplits, seededRandom } from '../support/random-splits.js';
 
 const TEXT = 'Holiday cheer — café 東京 🚀\n- one\n- two';

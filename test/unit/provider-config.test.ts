@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadProviders } from '../../api/_lib/provider-config.js';
+import { loadProviders } from '../../api/_lib/config/provider-config.js';
 
 describe('provider configuration', () => {
   it('one key: its provider, its built-in aliases, and its first alias as the default', () => {

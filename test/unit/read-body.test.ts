@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readJsonBody } from '../../api/_lib/read-body.js';
+import { readJsonBody } from '../../api/_lib/request/read-body.js';
 
 const limits = { maxBytes: 1_024, timeoutMs: 10_000 };
 const json = { 'content-type': 'application/json' };

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { backoffDelayMs, isRetryableStatus, retryAfterMs } from '../../api/_lib/retry.js';
+import { backoffDelayMs, isRetryableStatus, retryAfterMs } from '../../api/_lib/upstream/retry.js';
 import { abortableDelay } from '../../widget/shared/abortable-delay.js';
 
 describe('retry timing', () => {

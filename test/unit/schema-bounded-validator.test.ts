@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonOutputCheck } from '../../api/_lib/json-output-check.js';
-import { BoundedValidator } from '../../api/_lib/schema/bounded-validator.js';
-import { SCHEMA_BOUNDS } from '../../api/_lib/schema/schema-bounds.js';
-import { StepBudgetExceeded } from '../../api/_lib/schema/step-budget.js';
+import { createJsonOutputCheck } from '../../api/_lib/answer/json-output-check.js';
+import { BoundedValidator } from '../../api/_lib/request/schema/bounded-validator.js';
+import { SCHEMA_BOUNDS } from '../../api/_lib/request/schema/schema-bounds.js';
+import { StepBudgetExceeded } from '../../api/_lib/request/schema/step-budget.js';
 import { StreamError } from '../../api/_lib/stream-error.js';
 import { EVIL_PATTERN, anyOfBomb, doublingPerLevel, nestedArrays, refCycle } from '../support/hostile-schemas.js';
 

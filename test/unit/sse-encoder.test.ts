@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SseWriter, encodeEvent } from '../../api/_lib/sse-encoder.js';
+import { SseWriter, encodeEvent } from '../../api/_lib/answer/sse-encoder.js';
 
 function capture(heartbeatMs: number): { writer: SseWriter; text: () => string; stream: ReadableStream<Uint8Array> } {
   let writer: SseWriter | undefined;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../api/_lib/sse-parser.js';
+import { SseParser } from '../../api/_lib/upstream/sse-parser.js';
 import { splitAt } from '../support/random-splits.js';
 
 // The server's SSE parser against eventsource-parser, the library the widget uses: the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../api/_lib/config.js';
+import { ConfigError } from '../../api/_lib/config/config.js';
 import { loadStoreConfig } from '../../api/_lib/store/store-config.js';
 
 describe('loadStoreConfig', () => {

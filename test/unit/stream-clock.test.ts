@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StreamClock, clockTickMs } from '../../api/_lib/stream-clock.js';
+import { StreamClock, clockTickMs } from '../../api/_lib/answer/stream-clock.js';
 
 describe('stream clock', () => {
   // The clock is logic about time: its interval and the `now` it passes run on fake time.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ThinkTagSplitter } from '../../api/_lib/providers/think-tag-splitter.js';
+import { ThinkTagSplitter } from '../../api/_lib/upstream/providers/think-tag-splitter.js';
 import { splitAt } from '../support/random-splits.js';
 
 /** What the splitter must make of the whole content, written the plain way. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTokenCoalescer } from '../../api/_lib/token-coalescer.js';
+import { createTokenCoalescer } from '../../api/_lib/answer/token-coalescer.js';
 
 // The window is logic about time: its timer and the clock it reads run on fake time.
 // Microtasks stay real: the end-of-burst flush is one.

@@ -3,11 +3,11 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRE_TOKENIZER_PATTERNS, type EncodingName } from '../../api/_lib/encoding-patterns.js';
-import { createPieceEncoder } from '../../api/_lib/piece-encoder.mjs';
-import { RankTable, buildRankTable } from '../../api/_lib/rank-table.mjs';
-import { LONG_TAIL_UNITS, createPieceSplitter } from '../../api/_lib/token-counter.js';
-import { createTokenizer, type Tokenizer } from '../../api/_lib/tokenizer.js';
+import { PRE_TOKENIZER_PATTERNS, type EncodingName } from '../../api/_lib/counting/encoding-patterns.js';
+import { createPieceEncoder } from '../../api/_lib/counting/piece-encoder.mjs';
+import { RankTable, buildRankTable } from '../../api/_lib/counting/rank-table.mjs';
+import { LONG_TAIL_UNITS, createPieceSplitter } from '../../api/_lib/counting/token-counter.js';
+import { createTokenizer, type Tokenizer } from '../../api/_lib/counting/tokenizer.js';
 import { streamedText } from './token-text-arbitraries.js';
 
 // Loaded once per file: o200k takes about half a second, cl100k a quarter.

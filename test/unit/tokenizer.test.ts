@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Tiktoken } from 'js-tiktoken/lite';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatTokensUpperBound, createTokenizer, type Tokenizer } from '../../api/_lib/tokenizer.js';
+import { chatTokensUpperBound, createTokenizer, type Tokenizer } from '../../api/_lib/counting/tokenizer.js';
 import { tokenText } from './token-text-arbitraries.js';
 
 const ANSWER = [

@@ -18,6 +18,6 @@ cd "$work"
 npx --yes vercel@50 build --yes > "$work/vercel-build.log" 2>&1 || { tail -40 "$work/vercel-build.log"; echo "vercel build: FAILED"; exit 1; }
 grep -E "Using TypeScript|Build Completed" "$work/vercel-build.log"
 func="$work/.vercel/output/functions/api/chat/stream.func"
-for f in tokenizer-worker.mjs rank-table.mjs piece-encoder.mjs; do test -f "$func/api/_lib/$f" || { echo "vercel build: api/_lib/$f (the tokenizer) is missing from the function bundle"; exit 1; }; done
+for f in tokenizer-worker.mjs rank-table.mjs piece-encoder.mjs; do test -f "$func/api/_lib/counting/$f" || { echo "vercel build: api/_lib/counting/$f (the tokenizer) is missing from the function bundle"; exit 1; }; done
 grep -q '"supportsCancellation": true' "$func/.vc-config.json" || { echo "vercel build: supportsCancellation is not set"; exit 1; }
 "$root/node_modules/.bin/tsx" "$root/test/vercel/smoke.ts" "$func/api/chat/stream.js"

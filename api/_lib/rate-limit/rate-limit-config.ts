@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -6,7 +6,7 @@ import { startDemoServer, type DemoServer } from '../../../demo/server.js';
 import type { LocalUpstream } from '../../../demo/upstream/server.js';
 import { chromiumArgs, findBrowser } from '../../support/find-browser.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** The built files the demo pages load; `npm test` builds them first. */
 const builtFiles = ['dist/ai-stream-chat.js', 'dist/demo/react-app.js'];

@@ -1,4 +1,4 @@
-import { StreamError } from './stream-error.js';
+import { StreamError } from '../stream-error.js';
 
 /** Bounds of one request body. */
 export interface BodyLimits {

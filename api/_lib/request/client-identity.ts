@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config/config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

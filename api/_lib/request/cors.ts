@@ -1,4 +1,4 @@
-import { StreamError } from './stream-error.js';
+import { StreamError } from '../stream-error.js';
 
 const EXPOSED = 'X-Stream-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset';
 

@@ -1,4 +1,4 @@
-import type { ProviderKind } from '../config.js';
+import type { ProviderKind } from '../../config/config.js';
 import { anthropicAdapter } from './anthropic.js';
 import { geminiAdapter } from './gemini.js';
 import { ollamaAdapter } from './ollama.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { StreamConfig, ModelConfig } from './config.js';
-import type { ChatMessage } from '../../widget/shared/protocol.js';
-import { compileSchema } from './json-output-check.js';
+import type { StreamConfig, ModelConfig } from '../config/config.js';
+import type { ChatMessage } from '../../../widget/shared/protocol.js';
+import { compileSchema } from '../answer/json-output-check.js';
 import type { BoundedValidator } from './schema/bounded-validator.js';
-import { StreamError } from './stream-error.js';
+import { StreamError } from '../stream-error.js';
 
 /** A request the server has validated, bounded and resolved to a model. */
 export interface NormalizedRequest {

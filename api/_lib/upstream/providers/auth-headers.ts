@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../config.js';
+import type { ProviderConfig } from '../../config/config.js';
 
 /**
  * Headers for an OpenAI-style JSON request, with the key where the provider wants it:

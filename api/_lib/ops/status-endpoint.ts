@@ -1,5 +1,5 @@
 import type { MetricsSnapshot } from './stream-metrics.js';
-import { StreamError } from './stream-error.js';
+import { StreamError } from '../stream-error.js';
 
 /**
  * `GET /api/chat/stream?status`: the instance's counters as JSON, for operators. Off

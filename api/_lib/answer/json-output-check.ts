@@ -1,7 +1,7 @@
-import { BoundedValidator } from './schema/bounded-validator.js';
-import { StepBudgetExceeded } from './schema/step-budget.js';
-import { createPartialJsonParser } from '../../widget/shared/partial-json/index.js';
-import { StreamError } from './stream-error.js';
+import { BoundedValidator } from '../request/schema/bounded-validator.js';
+import { StepBudgetExceeded } from '../request/schema/step-budget.js';
+import { createPartialJsonParser } from '../../../widget/shared/partial-json/index.js';
+import { StreamError } from '../stream-error.js';
 
 /** Watches a JSON-mode answer as it streams and judges it at the end. */
 export interface JsonOutputCheck {

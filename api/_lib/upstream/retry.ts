@@ -3,7 +3,7 @@
  * token reached the client come here; an abort is never retried.
  */
 
-export { isRetryableStatus, retryAfterMs } from '../../widget/shared/retry-after.js';
+export { isRetryableStatus, retryAfterMs } from '../../../widget/shared/retry-after.js';
 
 /**
  * Exponential backoff with jitter: base, 2×base, 4×base… each reduced by up to 25%

@@ -1,19 +1,19 @@
-import type { FinishReason, ReasoningEvent, RetryEvent, StreamEvent, TokenEvent, Usage } from '../../widget/shared/protocol.js';
-import type { StreamConfig } from './config.js';
+import type { FinishReason, ReasoningEvent, RetryEvent, StreamEvent, TokenEvent, Usage } from '../../../widget/shared/protocol.js';
+import type { StreamConfig } from '../config/config.js';
 import { createJsonOutputCheck, type JsonOutputCheck } from './json-output-check.js';
-import type { Logger } from './log.js';
-import { UpstreamOpener, type OpenUpstreamOptions, type OpenerListener, type UpstreamSession } from './open-upstream.js';
-import type { UpstreamEvent } from './providers/provider-adapter.js';
+import type { Logger } from '../ops/log.js';
+import { UpstreamOpener, type OpenUpstreamOptions, type OpenerListener, type UpstreamSession } from '../upstream/open-upstream.js';
+import type { UpstreamEvent } from '../upstream/providers/provider-adapter.js';
 import { createReasoningCoalescer, type ReasoningTarget } from './reasoning-coalescer.js';
-import type { NormalizedRequest } from './request-schema.js';
+import type { NormalizedRequest } from '../request/request-schema.js';
 import { SseWriter } from './sse-encoder.js';
 import type { Clocked, StreamClock } from './stream-clock.js';
 import type { StreamEntry, StreamRegistry } from './stream-registry.js';
-import { StreamError, toStreamError } from './stream-error.js';
-import { completionTokenBound } from './completion-counter.js';
+import { StreamError, toStreamError } from '../stream-error.js';
+import { completionTokenBound } from '../counting/completion-counter.js';
 import { createTokenCoalescer, type CoalescerTarget, type TokenCoalescer } from './token-coalescer.js';
-import { countChatTokens, createCompletionCounter, type CompletionTokenCounter } from './tokenizer.js';
-import type { UpstreamTransport } from './transports/upstream-transport.js';
+import { countChatTokens, createCompletionCounter, type CompletionTokenCounter } from '../counting/tokenizer.js';
+import type { UpstreamTransport } from '../upstream/transports/upstream-transport.js';
 
 /** Metadata events go out at most this often, however small the coalescing window. */
 const METADATA_INTERVAL_MS = 250;

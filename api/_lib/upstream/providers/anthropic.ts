@@ -1,6 +1,6 @@
-import type { FinishReason } from '../../../widget/shared/protocol.js';
-import type { ProviderConfig } from '../config.js';
-import type { NormalizedRequest } from '../request-schema.js';
+import type { FinishReason } from '../../../../widget/shared/protocol.js';
+import type { ProviderConfig } from '../../config/config.js';
+import type { NormalizedRequest } from '../../request/request-schema.js';
 import { toChatTurns } from './chat-turns.js';
 import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamMessage, UpstreamStreamReader } from './provider-adapter.js';
 import { errorInfoOf, malformedStream, streamedError, upstreamHttpError } from './provider-errors.js';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../widget/shared/protocol.js';
+import type { ChatMessage } from '../../../../widget/shared/protocol.js';
 
 /** A conversation as providers with a separate system prompt and strict turn-taking want it. */
 export interface ChatTurns {

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '../../widget/shared/protocol.js';
+import type { StreamEvent } from '../../../widget/shared/protocol.js';
 
 /**
  * Response headers of every event stream. A plain record, not `Headers`: Node adapters

@@ -1,7 +1,7 @@
-import type { FinishReason } from '../../../widget/shared/protocol.js';
-import type { ProviderConfig } from '../config.js';
-import type { NormalizedRequest } from '../request-schema.js';
-import { StreamError } from '../stream-error.js';
+import type { FinishReason } from '../../../../widget/shared/protocol.js';
+import type { ProviderConfig } from '../../config/config.js';
+import type { NormalizedRequest } from '../../request/request-schema.js';
+import { StreamError } from '../../stream-error.js';
 import { isRetryableStatus, retryAfterMs } from '../retry.js';
 import { TextChunkShape } from './openai-chunk-shape.js';
 import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamMessage, UpstreamStreamReader } from './provider-adapter.js';

@@ -1,7 +1,7 @@
-import type { FinishReason } from '../../../widget/shared/protocol.js';
-import type { ProviderConfig } from '../config.js';
-import type { NormalizedRequest } from '../request-schema.js';
-import type { StreamError } from '../stream-error.js';
+import type { FinishReason } from '../../../../widget/shared/protocol.js';
+import type { ProviderConfig } from '../../config/config.js';
+import type { NormalizedRequest } from '../../request/request-schema.js';
+import type { StreamError } from '../../stream-error.js';
 import type { UpstreamRequestInit } from '../transports/upstream-transport.js';
 
 /** What an adapter makes of the upstream's stream: provider-neutral, nothing else downstream knows who spoke. */

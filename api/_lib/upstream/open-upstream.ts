@@ -1,12 +1,12 @@
-import type { RetryEvent } from '../../widget/shared/protocol.js';
-import type { ProviderConfig, RetryConfig } from './config.js';
-import type { NormalizedRequest } from './request-schema.js';
+import type { RetryEvent } from '../../../widget/shared/protocol.js';
+import type { ProviderConfig, RetryConfig } from '../config/config.js';
+import type { NormalizedRequest } from '../request/request-schema.js';
 import type { ProviderAdapter, UpstreamEvent, UpstreamFraming, UpstreamMessage, UpstreamStreamReader } from './providers/provider-adapter.js';
 import { upstreamRequestId } from './providers/upstream-request-id.js';
 import { backoffDelayMs } from './retry.js';
 import { NdjsonParser } from './ndjson-parser.js';
 import { SseParser, type SseReceiver } from './sse-parser.js';
-import { StreamError, toStreamError } from './stream-error.js';
+import { StreamError, toStreamError } from '../stream-error.js';
 import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Largest single SSE event accepted from an upstream; bigger means a broken upstream. */

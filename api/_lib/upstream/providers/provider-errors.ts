@@ -1,4 +1,4 @@
-import { StreamError } from '../stream-error.js';
+import { StreamError } from '../../stream-error.js';
 import { isRetryableStatus, retryAfterMs } from '../retry.js';
 import type { HeaderReader } from './provider-adapter.js';
 import { parseObject, word } from './provider-json.js';

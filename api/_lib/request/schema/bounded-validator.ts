@@ -1,6 +1,6 @@
 import { dereference, validate, type Schema, type ValidationResult } from '@cfworker/json-schema';
 import type { RE2JS } from 're2js';
-import { StreamError } from '../stream-error.js';
+import { StreamError } from '../../stream-error.js';
 import { guardSchema, tooComplex } from './guard-schema.js';
 import { checkInPlaceFanout } from './in-place-fanout.js';
 import { withLinearRegExp } from './linear-pattern.js';

@@ -1,6 +1,6 @@
 import { ignoredKeyword, schemaArrayKeyword, schemaMapKeyword } from '@cfworker/json-schema';
 import type { RE2JS } from 're2js';
-import { StreamError } from '../stream-error.js';
+import { StreamError } from '../../stream-error.js';
 import { PatternError, compileLinearPattern } from './linear-pattern.js';
 import { SCHEMA_BOUNDS } from './schema-bounds.js';
 import type { StepBudget } from './step-budget.js';

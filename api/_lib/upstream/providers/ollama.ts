@@ -1,10 +1,10 @@
-import type { FinishReason } from '../../../widget/shared/protocol.js';
-import type { ProviderConfig } from '../config.js';
-import type { NormalizedRequest } from '../request-schema.js';
+import type { FinishReason } from '../../../../widget/shared/protocol.js';
+import type { ProviderConfig } from '../../config/config.js';
+import type { NormalizedRequest } from '../../request/request-schema.js';
 import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamMessage, UpstreamStreamReader } from './provider-adapter.js';
 import { malformedStream, upstreamHttpError } from './provider-errors.js';
 import { count, object, parseObject, word } from './provider-json.js';
-import { StreamError } from '../stream-error.js';
+import { StreamError } from '../../stream-error.js';
 
 /**
  * Ollama's native chat (`POST {host}/api/chat`): newline-delimited JSON, thinking in
