@@ -60,7 +60,18 @@ function collect(body: ByteSource): { text: () => string; ended: Promise<'end' |
   return { text: () => text, ended, calls: () => calls };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Callbacks that must never come (a second outcome, anything after an abort) are
+ * watched for the rest of the file, not for a short wait: each test registers a
+ * check, and `afterAll`, seconds and several whole answers later, runs them all.
+ */
+const lateChecks: Array<() => void> = [];
+
+/** A whole answer on its own connection: a point in time the transport has certainly passed. */
+async function anotherAnswer(transport: UpstreamTransport, url: string): Promise<void> {
+  const body = collect((await send(transport, url, init('Anchor [[length:20]]')).response).body);
+  expect(await body.ended).toBe('end');
+}
 
 describe.each([
   ['node:http', nodeHttpTransport],
@@ -71,13 +82,18 @@ describe.each([
   let silent: Server;
   let silentUrl: string;
   let silentClosed = 0;
+  let silentRequests = 0;
   beforeAll(async () => {
     upstream = await startUpstream({ pace: { firstTokenMs: 0, tokensPerSecond: 0 } });
-    silent = createServer((req) => req.on('close', () => silentClosed++));
+    silent = createServer((req) => {
+      silentRequests++;
+      req.on('close', () => silentClosed++);
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/chat/completions`;
   });
   afterAll(async () => {
+    for (const check of lateChecks.splice(0)) check();
     silent.closeAllConnections();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
     await upstream.close();
@@ -109,18 +125,20 @@ describe.each([
     // Nothing listens on port 9 (discard) of 127.0.0.1: the connection is refused.
     const request = send(transport, 'http://127.0.0.1:9/v1/chat/completions', init('hello'));
     await expect(request.response).rejects.toBeDefined();
-    await sleep(50);
     expect(request.callbacks()).toBe(1);
+    lateChecks.push(() => expect(request.callbacks(), 'a second outcome of a refused connection').toBe(1));
   });
 
   it('abort before the headers closes the connection, and the receiver hears nothing', async () => {
     const closedBefore = silentClosed;
+    const requestsBefore = silentRequests;
     const request = send(transport, silentUrl, init('hello'));
-    await sleep(50);
+    // Aborted once the request has reached the server, not before it was sent.
+    await waitFor(() => silentRequests > requestsBefore, 2_000, 'the request to arrive');
     request.call.abort();
     await waitFor(() => silentClosed === closedBefore + 1, 2_000, 'the upstream to see the connection close');
-    await sleep(50);
     expect(request.callbacks()).toBe(0);
+    lateChecks.push(() => expect(request.callbacks(), 'a callback after an abort before the headers').toBe(0));
   });
 
   it('abort while the body streams closes the upstream and no callback fires afterwards', async () => {
@@ -131,8 +149,8 @@ describe.each([
     call.abort();
     const callsAtAbort = body.calls();
     expect((await closed).reason).toBe('client-aborted');
-    await sleep(50);
     expect(body.calls()).toBe(callsAtAbort);
+    lateChecks.push(() => expect(body.calls(), 'a body callback after an abort').toBe(callsAtAbort));
   });
 
   it('pause stops delivery until resume, and the body then completes', async () => {
@@ -140,10 +158,11 @@ describe.each([
     const body = collect(source);
     await waitFor(() => body.text().length > 0, 2_000, 'the first chunk');
     source.pause();
-    // What was already read may still arrive just after the pause; then nothing.
-    await sleep(100);
+    // What was already read may still arrive just after the pause; then nothing, while
+    // two whole answers go through the same transport on other connections.
+    await anotherAnswer(transport, `${upstream.url}/chat/completions`);
     const paused = body.text().length;
-    await sleep(200);
+    await anotherAnswer(transport, `${upstream.url}/chat/completions`);
     expect(body.text().length).toBe(paused);
     source.resume();
     expect(await body.ended).toBe('end');
