@@ -4,6 +4,7 @@ import { corsHeaders, preflightResponse, type HeaderRecord } from './cors.js';
 import { createLogger, type Logger } from './log.js';
 import { openaiAdapter } from './providers/openai.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
+import { modelsResponse } from './models-endpoint.js';
 import { readJsonBody } from './read-body.js';
 import { normalizeRequest, type NormalizedRequest } from './request-schema.js';
 import { sseHeaders } from './sse-encoder.js';
@@ -66,6 +67,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
           return cancel(request, cors);
         case 'GET':
           if (new URL(request.url).searchParams.has('status')) return await statusResponse(request, config.statusToken, () => metrics.snapshot(registry.size));
+          if (new URL(request.url).searchParams.has('models')) return modelsResponse(config, cors);
           throw methodNotAllowed(request.method);
         default:
           throw methodNotAllowed(request.method);
