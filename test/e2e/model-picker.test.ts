@@ -139,6 +139,26 @@ describe('the model picker on the demo page', () => {
     expect(page.report.errors).toEqual([]);
   }, 60_000);
 
+  it('when the list cannot load, says so and leaves the server’s default answering', async () => {
+    const page = await openPage(session.browser, 'about:blank');
+    opened.push(page);
+    // The network fails for the list only: the rest of the page is the real server.
+    await page.page.route((url) => url.searchParams.has('models'), (route) => route.abort('connectionrefused'));
+    await page.page.goto(`${session.server.url}/`);
+    const chat = new ChatDriver(page.page, '#text-chat');
+    await chat.input.waitFor();
+    await chat.recordEvents();
+    const status = page.page.getByRole('status').filter({ hasText: 'model list' });
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Could not load the model list .*default model answers/);
+    const picker = page.page.getByRole('combobox', { name: 'Model' });
+    expect(await picker.isDisabled()).toBe(true);
+    expect(await chatModel(chat)).toBe('');
+
+    const id = nonce();
+    expect((await askAndCapture(page.page, chat, `Default please ${id} [[length:30]]`)).model).toBeUndefined();
+    expect(String((await chat.waitForEvent('ai-stream-done')).detail)).toContain(id);
+  }, 60_000);
+
   it('every alias of npm start’s configuration answers through the demo', async () => {
     const { opened: page, chat, picker } = await open(session.server);
     const aliases = (await options(picker)).map((option) => option.value);
