@@ -12,6 +12,7 @@ import { StreamClock, clockTickMs } from './answer/stream-clock.js';
 import { StreamMetrics } from './ops/stream-metrics.js';
 import { StreamRegistry } from './answer/stream-registry.js';
 import { statusResponse } from './ops/status-endpoint.js';
+import { modelsResponse } from './config/models-endpoint.js';
 import { fetchTransport } from './upstream/transports/fetch-transport.js';
 import { nodeHttpTransport } from './upstream/transports/node-http-transport.js';
 import type { UpstreamTransport } from './upstream/transports/upstream-transport.js';
@@ -64,6 +65,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
           return cancel(request, cors);
         case 'GET':
           if (new URL(request.url).searchParams.has('status')) return await statusResponse(request, config.statusToken, () => metrics.snapshot(registry.size));
+          if (new URL(request.url).searchParams.has('models')) return modelsResponse(config, cors);
           throw methodNotAllowed(request.method);
         default:
           throw methodNotAllowed(request.method);

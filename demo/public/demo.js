@@ -1,7 +1,9 @@
 // @ts-check
 // The demo page's script: gives the JSON chat its schema, wires the "try" buttons and
-// finds the embed page's origin. An external file because the page's CSP forbids
-// inline script, as a careful site's would.
+// the model picker, and finds the embed page's origin. An external file because the
+// page's CSP forbids inline script, as a careful site's would.
+
+import { startModelPicker } from './model-picker.js';
 
 /** What the JSON chat asks the model for: a small trip plan. */
 const tripPlanSchema = {
@@ -37,6 +39,10 @@ for (const button of document.querySelectorAll('button[data-prompt]')) {
     if (chat && 'send' in chat && typeof chat.send === 'function') void chat.send(button.dataset.prompt ?? '');
   });
 }
+
+const modelSelect = document.querySelector('#model-select');
+const pickedChat = modelSelect instanceof HTMLSelectElement ? document.getElementById(modelSelect.dataset.chat ?? '') : null;
+if (modelSelect instanceof HTMLSelectElement && pickedChat) void startModelPicker(modelSelect, pickedChat, document.querySelector('#model-status'));
 
 /**
  * The demo server serves the embed page from a second origin on a port it picks, and
