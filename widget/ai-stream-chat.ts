@@ -6,6 +6,7 @@ import { AnswerView } from './answer-view.js';
 import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { StreamClient } from './stream-client.js';
+import { strings } from './strings.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
 import { renderAnswer, renderLiveAnswer, renderReasoning, renderUserMessage } from './transcript-templates.js';
 
@@ -47,8 +48,9 @@ const keptAnnouncements = 3;
  * @csspart retry-button - Re-sends the turn after an error or a cancel.
  * @csspart form - The input row.
  * @csspart input - The message box.
- * @csspart send-button - The Send button (the same button is `cancel-button` while an answer streams).
- * @csspart cancel-button - The Cancel button shown while an answer streams.
+ * @csspart send-button - The Send button; the same button turns into Cancel while an answer streams, keeping this
+ *   part (its `data-state` is `idle` or `streaming`, and it adds `cancel-button`).
+ * @csspart cancel-button - Added to the send button while an answer streams (it then reads Cancel).
  * @cssprop --ai-stream-chat-bg - Background.
  * @cssprop --ai-stream-chat-fg - Text colour.
  * @cssprop --ai-stream-chat-muted - Secondary text (usage, placeholders, the typing dots).
@@ -201,9 +203,15 @@ export class AiStreamChat extends LitElement {
           @keydown=${this.#onKeydown}
         ></textarea>
         ${
-          // One button that turns into Cancel, so focus stays on it across the switch.
-          html`<button part=${busy ? 'cancel-button' : 'send-button'} type="button" @click=${this.#onButtonClick}>
-            ${busy ? 'Cancel' : 'Send'}
+          // One button that turns into Cancel, so focus stays on it across the switch; it
+          // keeps its send-button part (page styles hold) and adds cancel-button while busy.
+          html`<button
+            part=${busy ? 'send-button cancel-button' : 'send-button'}
+            data-state=${busy ? 'streaming' : 'idle'}
+            type="button"
+            @click=${this.#onButtonClick}
+          >
+            ${busy ? strings.cancel : strings.send}
           </button>`
         }
       </form>
