@@ -28,6 +28,8 @@ export class AnswerView {
   /** Flushes the markdown parser: the answer ended (done, error or cancel). */
   end(): void {
     this.#markdown.end();
+    // An answer cut off just after a fence opened leaves a code block with nothing in it.
+    for (const block of this.node.querySelectorAll('pre')) if (!block.textContent) block.remove();
   }
 
   /** Shows a JSON answer's value as it stands (`result` from the partial-JSON parser). */

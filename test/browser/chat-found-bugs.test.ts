@@ -52,4 +52,21 @@ describe('<ai-stream-chat> bugs found trying it', () => {
     expect(part(chat, 'send-button')?.dataset['state']).to.equal('idle');
     expect(part(chat, 'cancel-button')).to.equal(null);
   });
+
+  it('an answer cut off just inside a code fence leaves no empty code block', async () => {
+    const chat = await mountChat();
+    // The echoed answer is cut after its 6th token, "```ts\n": the fence is open, the block empty.
+    chat.maxTokens = 6;
+    const done = nextEvent(chat, 'ai-stream-done');
+    await chat.send(`Look:\n\n\`\`\`ts\nconst answer = 42;\n\`\`\`\n${nonce()} [[echo]]`);
+    expect((await done).finishReason).to.equal('length');
+    await chat.updateComplete;
+    expect(lastAnswer(chat).textContent).to.include('Look:');
+    // Compared as markup: chai describing a DOM node in a failure message hangs the page.
+    expect(lastAnswer(chat).innerHTML, 'no empty code block').to.not.include('<pre');
+    // The same text restored from messages renders the same way.
+    chat.messages = chat.messages;
+    await chat.updateComplete;
+    expect(lastAnswer(chat).innerHTML).to.not.include('<pre');
+  });
 });
