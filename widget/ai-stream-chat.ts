@@ -5,6 +5,7 @@ import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
 import { AnswerView } from './answer-view.js';
 import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
+import { requestHistory } from './request-history.js';
 import { StreamClient } from './stream-client.js';
 import { strings } from './strings.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
@@ -17,6 +18,8 @@ interface Answer {
   reasoning: string;
   /** Whether its Thinking section was open when the answer ended (the reader's choice stays). */
   reasoningOpen: boolean;
+  /** Why it ended early (an error's message, or "Cancelled."), when it failed or was cancelled. */
+  failure?: string;
 }
 
 /** How the model's reasoning shows: see {@link AiStreamChat.reasoning}. */
@@ -132,7 +135,8 @@ export class AiStreamChat extends LitElement {
 
   /** The conversation (system prompt excluded). Setting it replaces the conversation and stops any answer. */
   get messages(): ChatMessage[] {
-    return this.#history.map((message) => ({ ...message }));
+    // An answer that failed before any text is shown, but is not a message.
+    return this.#history.filter((message) => message.role !== 'assistant' || message.content).map((message) => ({ ...message }));
   }
   set messages(value: readonly ChatMessage[]) {
     this.#stream.reset();
@@ -234,7 +238,17 @@ export class AiStreamChat extends LitElement {
       answer = { view: AnswerView.of(message.content, this.mode), stats: undefined, reasoning: '', reasoningOpen: false };
       this.#answers.set(message, answer);
     }
-    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false));
+    const { failure } = answer;
+    const retry = failure === undefined ? undefined : { failure, onRetry: () => this.#retryTurn(message) };
+    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry);
+  }
+
+  /** Retry on a failed turn that is no longer the last: asks its question again, as the newest turn. */
+  #retryTurn(answer: ChatMessage): void {
+    const index = this.#history.indexOf(answer);
+    const question = this.#history.slice(0, index).findLast((message) => message.role === 'user');
+    this.renderRoot.querySelector('textarea')?.focus();
+    if (question && !this.#stream.busy) void this.send(question.content);
   }
 
   #renderReasoning(text: string, open: boolean, thinking: boolean): ReturnType<typeof renderReasoning> {
@@ -251,7 +265,7 @@ export class AiStreamChat extends LitElement {
   #request(): StreamRequest {
     const system: ChatMessage[] = this.system ? [{ role: 'system', content: this.system }] : [];
     return {
-      messages: [...system, ...this.#history],
+      messages: [...system, ...requestHistory(this.#history)],
       mode: this.mode,
       ...(this.model ? { model: this.model } : {}),
       ...(this.mode === 'json' && this.schema ? { schema: this.schema } : {}),
@@ -286,16 +300,23 @@ export class AiStreamChat extends LitElement {
     if (outcome === 'done') this.#commitLive();
   }
 
-  /** Moves the answer on screen into the conversation (kept even when it failed part way). */
+  /**
+   * Moves the answer on screen into the conversation, also when it failed or was
+   * cancelled (with or without text): the reader keeps seeing it, with its reason and
+   * Retry. An empty one is left out of `messages` and of the requests (requestHistory).
+   */
   #commitLive(): void {
     const live = this.#live;
     this.#live = undefined;
-    const text = this.#stream.text;
-    if (!live || !text) return;
+    const { text, status, error } = this.#stream;
+    const failure = status === 'error' ? (error?.message ?? '') : status === 'cancelled' ? strings.cancelled : undefined;
+    if (!live || (!text && failure === undefined)) return;
     const message: ChatMessage = { role: 'assistant', content: text };
     // The live answer is the transcript's last child; its Thinking section is drawn anew in the conversation.
     const reasoningOpen = this.renderRoot.querySelector('.transcript')?.lastElementChild?.querySelector('details')?.open ?? false;
-    this.#answers.set(message, { view: live, stats: this.#stream.stats, reasoning: this.#stream.reasoning, reasoningOpen });
+    const answer: Answer = { view: live, stats: this.#stream.stats, reasoning: this.#stream.reasoning, reasoningOpen };
+    if (failure !== undefined) answer.failure = failure;
+    this.#answers.set(message, answer);
     this.#history = [...this.#history, message];
     this.requestUpdate();
   }

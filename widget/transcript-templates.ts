@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { renderStats } from './stats-line.js';
+import { strings } from './strings.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
 
 /** A message the user sent: plain text, never markup. */
@@ -20,10 +21,33 @@ export function renderReasoning(text: string, open: boolean, thinking: boolean):
     : nothing;
 }
 
-/** A finished answer: its reasoning (collapsed), its rendered content node and, when known, its usage. */
-export function renderAnswer(content: HTMLElement, stats: AnswerStats | undefined, reasoning: TemplateResult | typeof nothing): TemplateResult {
+/** Why a kept answer ended early, and how to ask again. */
+export interface FailedTurn {
+  failure: string;
+  onRetry: () => void;
+}
+
+/**
+ * A finished answer: its reasoning (collapsed), its rendered content node, when known its
+ * usage, and when it failed its reason and a Retry button (no alert: it was announced
+ * when it happened).
+ */
+export function renderAnswer(
+  content: HTMLElement,
+  stats: AnswerStats | undefined,
+  reasoning: TemplateResult | typeof nothing,
+  failed?: FailedTurn,
+): TemplateResult {
   return html`<div class="message assistant" part="message assistant">
-    ${reasoning}${content}${stats ? html`<div class="meta">${renderStats(stats)}</div>` : nothing}
+    ${reasoning}${content}${stats || failed
+      ? html`<div class="meta">
+          ${stats ? renderStats(stats) : nothing}
+          ${failed
+            ? html`<span class="error" part="error">${failed.failure}</span>
+                <button class="secondary" part="retry-button" type="button" @click=${failed.onRetry}>${strings.retry}</button>`
+            : nothing}
+        </div>`
+      : nothing}
   </div>`;
 }
 
@@ -47,10 +71,10 @@ export function renderLiveAnswer(
         >`
       : nothing}
     <div class="meta">
-      ${stream.retrying ? html`<span>Retrying…</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
+      ${stream.retrying ? html`<span>${strings.retrying}</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
       ${stream.status === 'error' ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>` : nothing}
-      ${stream.status === 'cancelled' ? html`<span>Cancelled.</span>` : nothing}
-      ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>Retry</button>` : nothing}
+      ${stream.status === 'cancelled' ? html`<span>${strings.cancelled}</span>` : nothing}
+      ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>${strings.retry}</button>` : nothing}
     </div>
   </div>`;
 }
