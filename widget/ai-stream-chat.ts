@@ -49,6 +49,10 @@ const keptAnnouncements = 3;
  * @csspart usage - Token counts and speed under an answer.
  * @csspart error - The error message of a failed answer.
  * @csspart retry-button - Re-sends the turn after an error or a cancel.
+ * @csspart copy-button - Copies an answer, as markdown.
+ * @csspart regenerate-button - Asks again for the last answer.
+ * @csspart copy-code-button - Copies one code block of a finished answer.
+ * @csspart edit-button - Puts the last question back in the message box, to change and send again.
  * @csspart form - The input row.
  * @csspart input - The message box.
  * @csspart send-button - The Send button; the same button turns into Cancel while an answer streams, keeping this
@@ -168,6 +172,15 @@ export class AiStreamChat extends LitElement {
     await this.#ask();
   }
 
+  /** Asks again for the last answer, replacing it (when the last message is a finished answer and nothing streams). */
+  async regenerate(): Promise<void> {
+    const last = this.#history.at(-1);
+    if (this.#stream.busy || this.#live || last?.role !== 'assistant') return;
+    this.#history = this.#history.slice(0, -1);
+    this.renderRoot.querySelector('textarea')?.focus();
+    await this.#ask();
+  }
+
   /** Stops the answer in progress; its text so far stays, with a Retry button. */
   cancel(): void {
     this.#stream.cancel();
@@ -182,11 +195,19 @@ export class AiStreamChat extends LitElement {
       aria-label=${this.heading ? nothing : 'Chat'}
     >
       ${this.heading ? html`<div class="heading" part="heading" id="heading">${this.heading}</div>` : nothing}
-      <div class="transcript" part="transcript" role="log" aria-live="off" aria-label="Conversation" tabindex="0">
+      <div
+        class="transcript"
+        part="transcript"
+        role="log"
+        aria-live="off"
+        aria-label="Conversation"
+        tabindex="0"
+        @click=${this.#onTranscriptClick}
+      >
         ${
           // No keyed repeat: the list only grows or is replaced whole, and the answer
           // nodes are cached per message anyway (repeat would cost ~1 KB gzip).
-          this.#history.filter((message) => message.role !== 'system').map((message) => this.#renderMessage(message))
+          this.#history.filter((message) => message.role !== 'system').map((message, index, shown) => this.#renderMessage(message, index, shown))
         }
         ${this.#live
           ? renderLiveAnswer(
@@ -231,8 +252,13 @@ export class AiStreamChat extends LitElement {
     this.#follower.follow();
   }
 
-  #renderMessage(message: ChatMessage): TemplateResult {
-    if (message.role === 'user') return renderUserMessage(message.content);
+  #renderMessage(message: ChatMessage, index: number, shown: readonly ChatMessage[]): TemplateResult {
+    const idle = !this.#stream.busy && !this.#live;
+    const last = index === shown.length - 1;
+    if (message.role === 'user') {
+      const lastQuestion = idle && shown.slice(index + 1).every((later) => later.role !== 'user');
+      return renderUserMessage(message.content, lastQuestion ? () => this.#edit(message) : undefined);
+    }
     let answer = this.#answers.get(message);
     if (!answer) {
       answer = { view: AnswerView.of(message.content, this.mode), stats: undefined, reasoning: '', reasoningOpen: false };
@@ -240,8 +266,38 @@ export class AiStreamChat extends LitElement {
     }
     const { failure } = answer;
     const retry = failure === undefined ? undefined : { failure, onRetry: () => this.#retryTurn(message) };
-    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry);
+    const actions = message.content
+      ? { onCopy: () => void this.#copy(message.content), onRegenerate: idle && last ? () => void this.regenerate() : undefined }
+      : undefined;
+    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions);
   }
+
+  /** Writes `text` to the clipboard and says so to screen readers. */
+  async #copy(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.#announce(strings.copied);
+    } catch {
+      // No clipboard access (permission refused, insecure page): nothing was copied, so nothing is announced.
+    }
+  }
+
+  /** The last question back in the message box, with its answer, for the reader to change and send again. */
+  #edit(question: ChatMessage): void {
+    const input = this.renderRoot.querySelector('textarea');
+    const index = this.#history.indexOf(question);
+    if (!input || index === -1 || this.#stream.busy) return;
+    this.#history = this.#history.slice(0, index);
+    input.value = question.content;
+    input.focus();
+    this.requestUpdate();
+  }
+
+  readonly #onTranscriptClick = (event: Event): void => {
+    const button = (event.target as Element).closest?.('.copy-code');
+    const code = button ? AnswerView.codeOf(button) : undefined;
+    if (code !== undefined) void this.#copy(code);
+  };
 
   /** Retry on a failed turn that is no longer the last: asks its question again, as the newest turn. */
   #retryTurn(answer: ChatMessage): void {

@@ -3,9 +3,28 @@ import { renderStats } from './stats-line.js';
 import { strings } from './strings.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
 
-/** A message the user sent: plain text, never markup. */
-export function renderUserMessage(content: string): TemplateResult {
-  return html`<div class="message user" part="message user">${content}</div>`;
+/** A message the user sent: plain text, never markup; the last one can be edited (`onEdit`). */
+export function renderUserMessage(content: string, onEdit?: () => void): TemplateResult {
+  // No whitespace around the content: the bubble keeps the message's own line breaks.
+  const edit = onEdit
+    ? html`<div class="actions"><button class="secondary" part="edit-button" type="button" aria-label=${strings.editLast} @click=${onEdit}>${strings.edit}</button></div>`
+    : nothing;
+  return html`<div class="message user" part="message user">${content}${edit}</div>`;
+}
+
+/** What can be done with a finished answer: copy it (as markdown) and, for the last one, regenerate it. */
+export interface AnswerActions {
+  onCopy: () => void;
+  onRegenerate: (() => void) | undefined;
+}
+
+function renderActions(actions: AnswerActions): TemplateResult {
+  return html`<div class="actions">
+    <button class="secondary" part="copy-button" type="button" aria-label=${strings.copyAnswer} @click=${actions.onCopy}>${strings.copy}</button>
+    ${actions.onRegenerate
+      ? html`<button class="secondary" part="regenerate-button" type="button" @click=${actions.onRegenerate}>${strings.regenerate}</button>`
+      : nothing}
+  </div>`;
 }
 
 /**
@@ -36,7 +55,8 @@ export function renderAnswer(
   content: HTMLElement,
   stats: AnswerStats | undefined,
   reasoning: TemplateResult | typeof nothing,
-  failed?: FailedTurn,
+  failed: FailedTurn | undefined,
+  actions: AnswerActions | undefined,
 ): TemplateResult {
   return html`<div class="message assistant" part="message assistant">
     ${reasoning}${content}${stats || failed
@@ -47,7 +67,7 @@ export function renderAnswer(
                 <button class="secondary" part="retry-button" type="button" @click=${failed.onRetry}>${strings.retry}</button>`
             : nothing}
         </div>`
-      : nothing}
+      : nothing}${actions ? renderActions(actions) : nothing}
   </div>`;
 }
 
