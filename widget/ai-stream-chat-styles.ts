@@ -234,6 +234,8 @@ export const aiStreamChatStyles = css`
   }
   textarea {
     flex: 1;
+    /* Grows with its text up to max-height, then scrolls (where supported; else two rows). */
+    field-sizing: content;
     resize: vertical;
     min-height: 2.6em;
     max-height: 12em;

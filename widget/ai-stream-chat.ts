@@ -104,6 +104,11 @@ export class AiStreamChat extends LitElement {
    * @default 'show'
    */
   @property() reasoning: ReasoningDisplay = 'show';
+  /**
+   * The usage line under answers (token counts and speed): `show` for developers,
+   * `hidden` for visitors, who rarely want token counts. @default 'show'
+   */
+  @property() usage: 'show' | 'hidden' = 'show';
   /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
   @property({ attribute: false }) client: StreamClient | undefined;
 
@@ -214,6 +219,7 @@ export class AiStreamChat extends LitElement {
               this.#live.node,
               this.#stream,
               this.#onRetryClick,
+              this.usage !== 'hidden',
               this.#renderReasoning(this.#stream.reasoning, this.reasoning === 'show' && !this.#stream.text, this.#stream.busy && !this.#stream.text),
             )
           : nothing}
@@ -269,7 +275,8 @@ export class AiStreamChat extends LitElement {
     const actions = message.content
       ? { onCopy: () => void this.#copy(message.content), onRegenerate: idle && last ? () => void this.regenerate() : undefined }
       : undefined;
-    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions);
+    const stats = this.usage === 'hidden' ? undefined : answer.stats;
+    return renderAnswer(answer.view.node, stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions);
   }
 
   /** Writes `text` to the clipboard and says so to screen readers. */

@@ -79,6 +79,7 @@ export function renderLiveAnswer(
   content: HTMLElement,
   stream: StreamController,
   onRetry: () => void,
+  showUsage: boolean,
   reasoning: TemplateResult | typeof nothing,
 ): TemplateResult {
   const failed = stream.status === 'error' || stream.status === 'cancelled';
@@ -91,7 +92,7 @@ export function renderLiveAnswer(
         >`
       : nothing}
     <div class="meta">
-      ${stream.retrying ? html`<span>${strings.retrying}</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
+      ${stream.retrying ? html`<span>${strings.retrying}</span>` : nothing} ${stream.stats && showUsage ? renderStats(stream.stats) : nothing}
       ${stream.status === 'error' ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>` : nothing}
       ${stream.status === 'cancelled' ? html`<span>${strings.cancelled}</span>` : nothing}
       ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>${strings.retry}</button>` : nothing}
