@@ -64,17 +64,19 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const handler = createStreamHandler({ ...config, ownOrigins }, { log: options.log ? createLogger() : silentLogger });
   const api = getRequestListener(handler);
   const mounts = { '/dist/': join(root, 'dist'), '/': join(here, 'public') };
+  // Whoever may call the API may load the script: the allowlist (the embed origins included).
+  const scriptOrigins = [embedUrl, ...config.allowedOrigins];
   const mainHosts = allowedHostHeaders(names, portOf(main));
   const embedHosts = allowedHostHeaders(names, portOf(embed));
 
   main.on('request', (req, res) => {
     if (!isAllowedHost(req.headers.host, mainHosts)) return refuseHost(res);
     if (isStreamPath(req.url ?? '')) return void api(req, res);
-    serveOr404(req, res, mounts, embedUrl);
+    serveOr404(req, res, mounts, scriptOrigins);
   });
   embed.on('request', (req, res) => {
     if (!isAllowedHost(req.headers.host, embedHosts)) return refuseHost(res);
-    serveOr404(req, res, { '/': join(here, 'public', 'embed') }, mainUrl);
+    serveOr404(req, res, { '/': join(here, 'public', 'embed') }, [mainUrl]);
   });
 
   return {
@@ -96,9 +98,9 @@ function isStreamPath(target: string): boolean {
   return (query === -1 ? target : target.slice(0, query)) === '/api/chat/stream';
 }
 
-function serveOr404(req: IncomingMessage, res: ServerResponse, mounts: Record<string, string>, otherOrigin: string): void {
+function serveOr404(req: IncomingMessage, res: ServerResponse, mounts: Record<string, string>, origins: readonly string[]): void {
   const notFound = (): void => void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-  void serveStatic(req, res, mounts, otherOrigin).then(
+  void serveStatic(req, res, mounts, origins).then(
     (served) => served || notFound(),
     // serveStatic does not reject; should it ever, the request fails, not the process.
     () => (res.headersSent ? res.destroy() : notFound()),

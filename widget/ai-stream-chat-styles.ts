@@ -179,6 +179,23 @@ export const aiStreamChatStyles = css`
   .error {
     color: var(--_error);
   }
+  .actions {
+    display: flex;
+    gap: 0.4em;
+    margin-top: 0.4em;
+    font-size: 0.85em;
+  }
+  .user .actions {
+    justify-content: flex-end;
+  }
+  .copy-code {
+    display: block;
+    margin: -0.3em 0 0.6em auto;
+    font-size: 0.8em;
+  }
+  .copy-code::before {
+    content: attr(aria-label);
+  }
   .typing {
     display: inline-flex;
     gap: 0.25em;
@@ -217,6 +234,8 @@ export const aiStreamChatStyles = css`
   }
   textarea {
     flex: 1;
+    /* Grows with its text up to max-height, then scrolls (where supported; else two rows). */
+    field-sizing: content;
     resize: vertical;
     min-height: 2.6em;
     max-height: 12em;

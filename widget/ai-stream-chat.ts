@@ -5,7 +5,9 @@ import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
 import { AnswerView } from './answer-view.js';
 import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
+import { requestHistory } from './request-history.js';
 import { StreamClient } from './stream-client.js';
+import { strings } from './strings.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
 import { renderAnswer, renderLiveAnswer, renderReasoning, renderUserMessage } from './transcript-templates.js';
 
@@ -16,6 +18,8 @@ interface Answer {
   reasoning: string;
   /** Whether its Thinking section was open when the answer ended (the reader's choice stays). */
   reasoningOpen: boolean;
+  /** Why it ended early (an error's message, or "Cancelled."), when it failed or was cancelled. */
+  failure?: string;
 }
 
 /** How the model's reasoning shows: see {@link AiStreamChat.reasoning}. */
@@ -45,10 +49,15 @@ const keptAnnouncements = 3;
  * @csspart usage - Token counts and speed under an answer.
  * @csspart error - The error message of a failed answer.
  * @csspart retry-button - Re-sends the turn after an error or a cancel.
+ * @csspart copy-button - Copies an answer, as markdown.
+ * @csspart regenerate-button - Asks again for the last answer.
+ * @csspart copy-code-button - Copies one code block of a finished answer.
+ * @csspart edit-button - Puts the last question back in the message box, to change and send again.
  * @csspart form - The input row.
  * @csspart input - The message box.
- * @csspart send-button - The Send button (the same button is `cancel-button` while an answer streams).
- * @csspart cancel-button - The Cancel button shown while an answer streams.
+ * @csspart send-button - The Send button; the same button turns into Cancel while an answer streams, keeping this
+ *   part (its `data-state` is `idle` or `streaming`, and it adds `cancel-button`).
+ * @csspart cancel-button - Added to the send button while an answer streams (it then reads Cancel).
  * @cssprop --ai-stream-chat-bg - Background.
  * @cssprop --ai-stream-chat-fg - Text colour.
  * @cssprop --ai-stream-chat-muted - Secondary text (usage, placeholders, the typing dots).
@@ -95,6 +104,11 @@ export class AiStreamChat extends LitElement {
    * @default 'show'
    */
   @property() reasoning: ReasoningDisplay = 'show';
+  /**
+   * The usage line under answers (token counts and speed): `show` for developers,
+   * `hidden` for visitors, who rarely want token counts. @default 'show'
+   */
+  @property() usage: 'show' | 'hidden' = 'show';
   /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
   @property({ attribute: false }) client: StreamClient | undefined;
 
@@ -130,7 +144,8 @@ export class AiStreamChat extends LitElement {
 
   /** The conversation (system prompt excluded). Setting it replaces the conversation and stops any answer. */
   get messages(): ChatMessage[] {
-    return this.#history.map((message) => ({ ...message }));
+    // An answer that failed before any text is shown, but is not a message.
+    return this.#history.filter((message) => message.role !== 'assistant' || message.content).map((message) => ({ ...message }));
   }
   set messages(value: readonly ChatMessage[]) {
     this.#stream.reset();
@@ -162,6 +177,15 @@ export class AiStreamChat extends LitElement {
     await this.#ask();
   }
 
+  /** Asks again for the last answer, replacing it (when the last message is a finished answer and nothing streams). */
+  async regenerate(): Promise<void> {
+    const last = this.#history.at(-1);
+    if (this.#stream.busy || this.#live || last?.role !== 'assistant') return;
+    this.#history = this.#history.slice(0, -1);
+    this.renderRoot.querySelector('textarea')?.focus();
+    await this.#ask();
+  }
+
   /** Stops the answer in progress; its text so far stays, with a Retry button. */
   cancel(): void {
     this.#stream.cancel();
@@ -176,17 +200,26 @@ export class AiStreamChat extends LitElement {
       aria-label=${this.heading ? nothing : 'Chat'}
     >
       ${this.heading ? html`<div class="heading" part="heading" id="heading">${this.heading}</div>` : nothing}
-      <div class="transcript" part="transcript" role="log" aria-live="off" aria-label="Conversation" tabindex="0">
+      <div
+        class="transcript"
+        part="transcript"
+        role="log"
+        aria-live="off"
+        aria-label="Conversation"
+        tabindex="0"
+        @click=${this.#onTranscriptClick}
+      >
         ${
           // No keyed repeat: the list only grows or is replaced whole, and the answer
           // nodes are cached per message anyway (repeat would cost ~1 KB gzip).
-          this.#history.filter((message) => message.role !== 'system').map((message) => this.#renderMessage(message))
+          this.#history.filter((message) => message.role !== 'system').map((message, index, shown) => this.#renderMessage(message, index, shown))
         }
         ${this.#live
           ? renderLiveAnswer(
               this.#live.node,
               this.#stream,
               this.#onRetryClick,
+              this.usage !== 'hidden',
               this.#renderReasoning(this.#stream.reasoning, this.reasoning === 'show' && !this.#stream.text, this.#stream.busy && !this.#stream.text),
             )
           : nothing}
@@ -201,9 +234,15 @@ export class AiStreamChat extends LitElement {
           @keydown=${this.#onKeydown}
         ></textarea>
         ${
-          // One button that turns into Cancel, so focus stays on it across the switch.
-          html`<button part=${busy ? 'cancel-button' : 'send-button'} type="button" @click=${this.#onButtonClick}>
-            ${busy ? 'Cancel' : 'Send'}
+          // One button that turns into Cancel, so focus stays on it across the switch; it
+          // keeps its send-button part (page styles hold) and adds cancel-button while busy.
+          html`<button
+            part=${busy ? 'send-button cancel-button' : 'send-button'}
+            data-state=${busy ? 'streaming' : 'idle'}
+            type="button"
+            @click=${this.#onButtonClick}
+          >
+            ${busy ? strings.cancel : strings.send}
           </button>`
         }
       </form>
@@ -219,14 +258,60 @@ export class AiStreamChat extends LitElement {
     this.#follower.follow();
   }
 
-  #renderMessage(message: ChatMessage): TemplateResult {
-    if (message.role === 'user') return renderUserMessage(message.content);
+  #renderMessage(message: ChatMessage, index: number, shown: readonly ChatMessage[]): TemplateResult {
+    const idle = !this.#stream.busy && !this.#live;
+    const last = index === shown.length - 1;
+    if (message.role === 'user') {
+      const lastQuestion = idle && shown.slice(index + 1).every((later) => later.role !== 'user');
+      return renderUserMessage(message.content, lastQuestion ? () => this.#edit(message) : undefined);
+    }
     let answer = this.#answers.get(message);
     if (!answer) {
       answer = { view: AnswerView.of(message.content, this.mode), stats: undefined, reasoning: '', reasoningOpen: false };
       this.#answers.set(message, answer);
     }
-    return renderAnswer(answer.view.node, answer.stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false));
+    const { failure } = answer;
+    const retry = failure === undefined ? undefined : { failure, onRetry: () => this.#retryTurn(message) };
+    const actions = message.content
+      ? { onCopy: () => void this.#copy(message.content), onRegenerate: idle && last ? () => void this.regenerate() : undefined }
+      : undefined;
+    const stats = this.usage === 'hidden' ? undefined : answer.stats;
+    return renderAnswer(answer.view.node, stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions);
+  }
+
+  /** Writes `text` to the clipboard and says so to screen readers. */
+  async #copy(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.#announce(strings.copied);
+    } catch {
+      // No clipboard access (permission refused, insecure page): nothing was copied, so nothing is announced.
+    }
+  }
+
+  /** The last question back in the message box, with its answer, for the reader to change and send again. */
+  #edit(question: ChatMessage): void {
+    const input = this.renderRoot.querySelector('textarea');
+    const index = this.#history.indexOf(question);
+    if (!input || index === -1 || this.#stream.busy) return;
+    this.#history = this.#history.slice(0, index);
+    input.value = question.content;
+    input.focus();
+    this.requestUpdate();
+  }
+
+  readonly #onTranscriptClick = (event: Event): void => {
+    const button = (event.target as Element).closest?.('.copy-code');
+    const code = button ? AnswerView.codeOf(button) : undefined;
+    if (code !== undefined) void this.#copy(code);
+  };
+
+  /** Retry on a failed turn that is no longer the last: asks its question again, as the newest turn. */
+  #retryTurn(answer: ChatMessage): void {
+    const index = this.#history.indexOf(answer);
+    const question = this.#history.slice(0, index).findLast((message) => message.role === 'user');
+    this.renderRoot.querySelector('textarea')?.focus();
+    if (question && !this.#stream.busy) void this.send(question.content);
   }
 
   #renderReasoning(text: string, open: boolean, thinking: boolean): ReturnType<typeof renderReasoning> {
@@ -243,7 +328,7 @@ export class AiStreamChat extends LitElement {
   #request(): StreamRequest {
     const system: ChatMessage[] = this.system ? [{ role: 'system', content: this.system }] : [];
     return {
-      messages: [...system, ...this.#history],
+      messages: [...system, ...requestHistory(this.#history)],
       mode: this.mode,
       ...(this.model ? { model: this.model } : {}),
       ...(this.mode === 'json' && this.schema ? { schema: this.schema } : {}),
@@ -278,16 +363,23 @@ export class AiStreamChat extends LitElement {
     if (outcome === 'done') this.#commitLive();
   }
 
-  /** Moves the answer on screen into the conversation (kept even when it failed part way). */
+  /**
+   * Moves the answer on screen into the conversation, also when it failed or was
+   * cancelled (with or without text): the reader keeps seeing it, with its reason and
+   * Retry. An empty one is left out of `messages` and of the requests (requestHistory).
+   */
   #commitLive(): void {
     const live = this.#live;
     this.#live = undefined;
-    const text = this.#stream.text;
-    if (!live || !text) return;
+    const { text, status, error } = this.#stream;
+    const failure = status === 'error' ? (error?.message ?? '') : status === 'cancelled' ? strings.cancelled : undefined;
+    if (!live || (!text && failure === undefined)) return;
     const message: ChatMessage = { role: 'assistant', content: text };
     // The live answer is the transcript's last child; its Thinking section is drawn anew in the conversation.
     const reasoningOpen = this.renderRoot.querySelector('.transcript')?.lastElementChild?.querySelector('details')?.open ?? false;
-    this.#answers.set(message, { view: live, stats: this.#stream.stats, reasoning: this.#stream.reasoning, reasoningOpen });
+    const answer: Answer = { view: live, stats: this.#stream.stats, reasoning: this.#stream.reasoning, reasoningOpen };
+    if (failure !== undefined) answer.failure = failure;
+    this.#answers.set(message, answer);
     this.#history = [...this.#history, message];
     this.requestUpdate();
   }

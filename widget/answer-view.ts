@@ -2,6 +2,7 @@ import { render } from 'lit';
 import { createPartialJsonParser, type PartialJsonResult } from './shared/partial-json/index.js';
 import { renderJsonTree } from './json-tree.js';
 import { createMarkdownView, type MarkdownView } from './markdown-view.js';
+import { strings } from './strings.js';
 
 /**
  * The rendered content of one assistant answer: a node the element's template places,
@@ -28,12 +29,23 @@ export class AnswerView {
   /** Flushes the markdown parser: the answer ended (done, error or cancel). */
   end(): void {
     this.#markdown.end();
+    // An answer cut off just after a fence opened leaves a code block with nothing in it.
+    for (const block of this.node.querySelectorAll('pre')) {
+      if (!block.textContent) block.remove();
+      else block.after(copyCodeButton());
+    }
   }
 
   /** Shows a JSON answer's value as it stands (`result` from the partial-JSON parser). */
   showJson(result: PartialJsonResult | undefined): void {
     const openPath = result === undefined || result.complete ? undefined : result.openPath;
     render(renderJsonTree(result?.value, openPath), this.node);
+  }
+
+  /** The code of the block a copy-code button belongs to. */
+  static codeOf(button: Element): string | undefined {
+    const block = button.previousElementSibling;
+    return block?.tagName === 'PRE' ? (block.textContent ?? '') : undefined;
   }
 
   /** A finished answer (restored from `messages`), rendered in one go. */
@@ -52,4 +64,18 @@ export class AnswerView {
     view.end();
     return view;
   }
+}
+
+/**
+ * A copy button after a finished code block. Its label is drawn by CSS from
+ * `aria-label`, so the answer's text (its `textContent`) stays the model's alone; the
+ * element handles its clicks (one delegated listener).
+ */
+function copyCodeButton(): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'secondary copy-code';
+  button.setAttribute('part', 'copy-code-button');
+  button.setAttribute('aria-label', strings.copyCode);
+  return button;
 }

@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { strings } from './strings.js';
 import type { AnswerStats } from './stream-controller.js';
 
 const count = new Intl.NumberFormat('en');
@@ -11,9 +12,9 @@ const speed = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
 export function renderStats(stats: AnswerStats): TemplateResult {
   const approx = stats.source === 'estimate' ? '~' : '';
   return html`<span class="usage" part="usage"
-    >${stats.promptTokens === undefined ? nothing : `${count.format(stats.promptTokens)} prompt · `}${approx}${count.format(
+    >${stats.promptTokens === undefined ? nothing : `${count.format(stats.promptTokens)} prompt · `}${approx}${strings.completionTokens(
       stats.completionTokens,
-    )}
-    completion tokens${stats.tokensPerSecond === undefined ? nothing : ` · ${speed.format(stats.tokensPerSecond)} tokens/s`}</span
+      count.format(stats.completionTokens),
+    )}${stats.tokensPerSecond === undefined ? nothing : ` · ${speed.format(stats.tokensPerSecond)} tokens/s`}</span
   >`;
 }

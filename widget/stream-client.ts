@@ -3,6 +3,7 @@ import { abortableDelay } from './shared/abortable-delay.js';
 import { errorFromResponse } from './http-error.js';
 import { defaultRetryPolicy, isRetryableStatus, retryDelay, type RetryPolicy } from './retry-timing.js';
 import { readStreamEvents } from './sse-event-reader.js';
+import { strings } from './strings.js';
 import { cancelledError, isStreamError, StreamError } from './stream-error.js';
 
 /** Options of a {@link StreamClient}. */
@@ -145,7 +146,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         error = await errorFromResponse(response);
       } catch (cause) {
         if (this.#controller.signal.aborted || isStreamError(cause)) throw cause;
-        error = networkError(cause);
+        error = (await this.#refusedByCors()) ? originRefused(cause) : networkError(cause);
       }
       if (!error.retryable || attempt >= this.#policy.retries) throw error;
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.#policy.maxRetryAfterMs) throw error;
@@ -207,6 +208,26 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     throw interrupted;
   }
 
+  /**
+   * After a fetch failed without a response: was it the browser refusing a cross-origin
+   * call (the server's preflight said no), rather than the network? Script cannot read a
+   * refused preflight, so the client asks the one thing it can: whether the server
+   * answers at all, with a no-cors GET (a response we cannot read, and no Origin header
+   * for the server to refuse). A server that answers, after a fetch that failed, refused
+   * this origin: retrying cannot help. Same-origin endpoints are never refused this way.
+   */
+  async #refusedByCors(): Promise<boolean> {
+    const page = globalThis.location;
+    if (!page || new URL(this.#endpoint, page.href).origin === page.origin) return false;
+    try {
+      const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+      await fetchImpl(this.#endpoint, { method: 'GET', mode: 'no-cors', credentials: 'omit', signal: this.#controller.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Remembers the id; false when the event was already seen (a resume replaying too much). */
   #isNew(id: string): boolean {
     this.#lastEventId = id;
@@ -243,6 +264,10 @@ function checkEventStream(response: Response): ReadableStream<Uint8Array<ArrayBu
     retryable: false,
     status: response.status,
   });
+}
+
+function originRefused(cause: unknown): StreamError {
+  return new StreamError('origin_not_allowed', strings.originNotAllowed, { retryable: false, cause });
 }
 
 function networkError(cause: unknown): StreamError {

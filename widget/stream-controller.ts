@@ -214,15 +214,18 @@ export class StreamController implements ReactiveController {
     this.#settle(StreamStatus.error, new AiStreamErrorEvent(error, this.text));
   }
 
-  /** Ends the answer: last frame first, so the view holds all text before the event. */
+  /**
+   * Ends the answer: last frame first, so the view holds all text before the event, and
+   * the host settles (a finished answer joins `messages`) before any listener hears of it.
+   */
   #settle(status: StreamStatus, event: Event): void {
     this.#frames.flushNow();
     this.status = status;
     this.retrying = undefined;
     this.#stream = undefined;
     this.#host.requestUpdate();
-    this.#host.dispatchEvent(event);
     this.#options.onSettled?.(status === StreamStatus.done ? 'done' : status === StreamStatus.error ? 'error' : 'cancelled');
+    this.#host.dispatchEvent(event);
   }
 
   #flush(): void {

@@ -1,10 +1,30 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { renderStats } from './stats-line.js';
+import { strings } from './strings.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
 
-/** A message the user sent: plain text, never markup. */
-export function renderUserMessage(content: string): TemplateResult {
-  return html`<div class="message user" part="message user">${content}</div>`;
+/** A message the user sent: plain text, never markup; the last one can be edited (`onEdit`). */
+export function renderUserMessage(content: string, onEdit?: () => void): TemplateResult {
+  // No whitespace around the content: the bubble keeps the message's own line breaks.
+  const edit = onEdit
+    ? html`<div class="actions"><button class="secondary" part="edit-button" type="button" aria-label=${strings.editLast} @click=${onEdit}>${strings.edit}</button></div>`
+    : nothing;
+  return html`<div class="message user" part="message user">${content}${edit}</div>`;
+}
+
+/** What can be done with a finished answer: copy it (as markdown) and, for the last one, regenerate it. */
+export interface AnswerActions {
+  onCopy: () => void;
+  onRegenerate: (() => void) | undefined;
+}
+
+function renderActions(actions: AnswerActions): TemplateResult {
+  return html`<div class="actions">
+    <button class="secondary" part="copy-button" type="button" aria-label=${strings.copyAnswer} @click=${actions.onCopy}>${strings.copy}</button>
+    ${actions.onRegenerate
+      ? html`<button class="secondary" part="regenerate-button" type="button" @click=${actions.onRegenerate}>${strings.regenerate}</button>`
+      : nothing}
+  </div>`;
 }
 
 /**
@@ -20,10 +40,34 @@ export function renderReasoning(text: string, open: boolean, thinking: boolean):
     : nothing;
 }
 
-/** A finished answer: its reasoning (collapsed), its rendered content node and, when known, its usage. */
-export function renderAnswer(content: HTMLElement, stats: AnswerStats | undefined, reasoning: TemplateResult | typeof nothing): TemplateResult {
+/** Why a kept answer ended early, and how to ask again. */
+export interface FailedTurn {
+  failure: string;
+  onRetry: () => void;
+}
+
+/**
+ * A finished answer: its reasoning (collapsed), its rendered content node, when known its
+ * usage, and when it failed its reason and a Retry button (no alert: it was announced
+ * when it happened).
+ */
+export function renderAnswer(
+  content: HTMLElement,
+  stats: AnswerStats | undefined,
+  reasoning: TemplateResult | typeof nothing,
+  failed: FailedTurn | undefined,
+  actions: AnswerActions | undefined,
+): TemplateResult {
   return html`<div class="message assistant" part="message assistant">
-    ${reasoning}${content}${stats ? html`<div class="meta">${renderStats(stats)}</div>` : nothing}
+    ${reasoning}${content}${stats || failed
+      ? html`<div class="meta">
+          ${stats ? renderStats(stats) : nothing}
+          ${failed
+            ? html`<span class="error" part="error">${failed.failure}</span>
+                <button class="secondary" part="retry-button" type="button" @click=${failed.onRetry}>${strings.retry}</button>`
+            : nothing}
+        </div>`
+      : nothing}${actions ? renderActions(actions) : nothing}
   </div>`;
 }
 
@@ -35,6 +79,7 @@ export function renderLiveAnswer(
   content: HTMLElement,
   stream: StreamController,
   onRetry: () => void,
+  showUsage: boolean,
   reasoning: TemplateResult | typeof nothing,
 ): TemplateResult {
   const failed = stream.status === 'error' || stream.status === 'cancelled';
@@ -47,10 +92,10 @@ export function renderLiveAnswer(
         >`
       : nothing}
     <div class="meta">
-      ${stream.retrying ? html`<span>Retrying…</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
+      ${stream.retrying ? html`<span>${strings.retrying}</span>` : nothing} ${stream.stats && showUsage ? renderStats(stream.stats) : nothing}
       ${stream.status === 'error' ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>` : nothing}
-      ${stream.status === 'cancelled' ? html`<span>Cancelled.</span>` : nothing}
-      ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>Retry</button>` : nothing}
+      ${stream.status === 'cancelled' ? html`<span>${strings.cancelled}</span>` : nothing}
+      ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>${strings.retry}</button>` : nothing}
     </div>
   </div>`;
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { useAIStream } from '../../widget/react/index.js';
+import { AiStreamMarkdown, useAIStream } from '../../widget/react/index.js';
 
-/** A hand-made UI on `useAIStream`: a form, the growing text, token count and Cancel. */
+/** A hand-made UI on `useAIStream`: a form, the growing answer rendered as markdown (safely), token count and Cancel. */
 export function HookExample(): ReactElement {
   const [prompt, setPrompt] = useState('What does the useAIStream hook give me?');
   const { streaming, text, error, tokenCount, usage, startStream, cancel } = useAIStream({
@@ -28,7 +28,7 @@ export function HookExample(): ReactElement {
         )}
       </form>
       <div className="hook-output" aria-live="off" data-testid="hook-output">
-        {text}
+        <AiStreamMarkdown text={text} streaming={streaming} />
       </div>
       <p className="hook-meta" role="status">
         {streaming ? `Streaming… ${tokenCount} tokens` : usage ? `${usage.completionTokens} tokens (${usage.totalTokens} with the prompt)` : ' '}

@@ -6,8 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { build, parseSync, Visitor } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** The script-tag file's budget, min+gzip (gzip level 9). */
-const budgetBytes = 20 * 1024;
+/** The script-tag file's budget, min+gzip (gzip level 9): 24 KB, as issue 13 sets it for the product features. */
+const budgetBytes = 24 * 1024;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let outDir: string;

@@ -44,6 +44,8 @@ export function realServer(options: { pace: { firstTokenMs: number; tokensPerSec
       await server?.close();
     },
     async executeCommand({ command, payload }) {
+      // The demo server's own origin: another origin than the test page's, not on its allowlist.
+      if (command === 'demo-origin') return server?.url;
       if (command !== 'upstream-close') return undefined;
       const upstream = server?.upstream;
       if (!upstream) throw new Error('The demo server runs without the local upstream.');

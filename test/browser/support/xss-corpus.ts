@@ -1,3 +1,4 @@
+import { strings } from '../../../widget/strings.js';
 /**
  * Markdown an attacker might get a model to write. Every payload, if it ever ran,
  * would bump `window.__xssHits` or fetch a URL containing `xss-tracker`; rendering
@@ -63,6 +64,7 @@ const allowedAttributes = new Set(['href', 'rel', 'target', 'class', 'part', 'st
 export function unsafeFindings(root: Element | ShadowRoot): string[] {
   const findings: string[] = [];
   for (const element of root.querySelectorAll('*')) {
+    if (isCopyCodeButton(element)) continue;
     if (!allowedTags.has(element.tagName)) findings.push(`<${element.tagName.toLowerCase()}>`);
     for (const attribute of element.attributes) {
       if (!allowedAttributes.has(attribute.name)) findings.push(`${element.tagName.toLowerCase()}[${attribute.name}]`);
@@ -71,4 +73,16 @@ export function unsafeFindings(root: Element | ShadowRoot): string[] {
     if (href !== null && !/^(https?:\/\/|mailto:)/.test(href)) findings.push(`href=${href}`);
   }
   return findings;
+}
+
+/** The element's own copy button after a code block: fixed attributes, no text, nothing from the model. */
+function isCopyCodeButton(element: Element): boolean {
+  const names = [...element.attributes].map((attribute) => attribute.name).sort().join(' ');
+  return (
+    element.tagName === 'BUTTON' &&
+    names === 'aria-label class part type' &&
+    element.className === 'secondary copy-code' &&
+    element.getAttribute('aria-label') === strings.copyCode &&
+    element.childNodes.length === 0
+  );
 }
