@@ -19,6 +19,7 @@ import { silentLogger } from '../../api/_lib/log.js';
 import { startUpstream } from '../../demo/upstream/server.js';
 import { createAiSdkHandler } from './ai-sdk-handler.js';
 import { createPassThroughProxy } from './pass-through-proxy.js';
+import { benchProviderEnv } from './provider-routes.js';
 
 /** What a bench process runs. */
 export type ServerRole = 'upstream' | 'ours' | 'passthrough' | 'aisdk';
@@ -64,8 +65,9 @@ async function start(role: ServerRole, upstreamUrl: string | undefined): Promise
   else if (role === 'aisdk') server = createServer(getRequestListener(createAiSdkHandler(upstreamUrl)));
   else {
     // The shipped defaults (coalescing, heartbeat, limits), as `npm start` and Vercel run
-    // them; the log is silenced because it is a few lines per stream, not per token.
-    const config = loadConfig({ OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: upstreamUrl });
+    // them, every provider pointed at the upstream (the alias of a request picks one);
+    // the log is silenced because it is a few lines per stream, not per token.
+    const config = loadConfig(benchProviderEnv(upstreamUrl));
     server = createServer(getRequestListener(createStreamHandler(config, { log: silentLogger })));
   }
   // Enough backlog for a thousand connections arriving at once.
