@@ -5,6 +5,7 @@
  * reads the streamed answer to its end, and exits.
  *
  *   node cold-start-process.js FUNCTION_JS REQUEST_BODY_JSON TEXT_MARKER
+ *   node cold-start-process.js MODULE_JS   (imports it and exits: what loading one package costs)
  *   node cold-start-process.js none        (an empty process: Node's own start-up)
  *
  * Each milestone is one line on stdout ({@link ColdStartLine}), written as it happens, so
@@ -39,15 +40,14 @@ type FunctionModule = { POST?: (request: Request) => Promise<Response> };
 
 async function run(): Promise<void> {
   const [file, body, marker] = process.argv.slice(2);
-  if (!file || file === 'none') {
-    // Node's own start-up, the floor every function pays.
-    say('imported');
+  // Without a file: Node's own start-up, the floor every function pays.
+  const module = file && file !== 'none' ? ((await import(pathToFileURL(file).href)) as FunctionModule) : undefined;
+  say('imported');
+  if (!module || !body) {
     say('done', { rss: process.memoryUsage.rss() });
     return;
   }
-  const module = (await import(pathToFileURL(file).href)) as FunctionModule;
   if (typeof module.POST !== 'function') throw new Error(`${file} exports no POST`);
-  say('imported');
   const response = await module.POST(
     new Request('https://bench.example/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: body ?? '{}' }),
   );

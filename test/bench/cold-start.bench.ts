@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { BenchSection } from './bench-section.js';
 import type { ColdStartLine, ColdStartMilestone } from './cold-start-process.js';
 import { spawnServer } from './spawn-server.js';
@@ -19,9 +20,10 @@ const QUESTION = 'How do streaming chat servers work? [[length:20]][[pace:0,0]]'
 /** Longer than any start-up: a child past it has hung. */
 const CHILD_TIMEOUT_MS = 30_000;
 
-type Kind = 'node' | 'ours' | 'aisdk';
-const KINDS: readonly Kind[] = ['node', 'ours', 'aisdk'];
-const LABELS: Record<Kind, string> = { node: 'empty Node process', ours: 'ours', aisdk: 'AI SDK' };
+/** The two functions, an empty process (Node's floor) and a process that only imports zod, which both functions load. */
+type Kind = 'node' | 'zod' | 'ours' | 'aisdk';
+const KINDS: readonly Kind[] = ['node', 'zod', 'ours', 'aisdk'];
+const LABELS: Record<Kind, string> = { node: 'empty Node process', zod: 'import of zod alone', ours: 'ours', aisdk: 'AI SDK' };
 
 /** One function as the child process loads it. */
 interface ColdFunction {
@@ -43,6 +45,8 @@ interface ColdRound {
 async function functions(): Promise<ColdFunction[]> {
   return [
     { kind: 'node', file: 'none', body: '', marker: '' },
+    // The package as both functions import it (its ESM build, from the project's node_modules).
+    { kind: 'zod', file: fileURLToPath(import.meta.resolve('zod')), body: '', marker: '' },
     {
       kind: 'ours',
       file: await transpiledPath('api/chat/stream.ts'),
@@ -152,6 +156,8 @@ export default async function coldStartBench(): Promise<BenchSection> {
       row('Spawn → first text of the first answer, ms', 'first-text'),
       row('Spawn → answer complete (20 tokens), ms', 'done'),
       ['Empty Node process: its CPU time at its exit line, ms', cell('node', 'done', 'cpuMs'), '', '', '', ''],
+      // Both functions load zod: one figure, shown in both columns.
+      ['A process that only imports zod (both functions load it): its CPU time at its exit line, ms', ...[0, 1].map(() => cell('zod', 'done', 'cpuMs')), ...[0, 1].map(() => minus('zod', 'done', 'cpuMs')), ''],
       row('Process CPU time until the module is imported, ms', 'imported', 'cpuMs'),
       row('Process CPU time until the first byte, ms', 'first-byte', 'cpuMs'),
       row('Process CPU time until the first text, ms', 'first-text', 'cpuMs'),
@@ -165,6 +171,7 @@ export default async function coldStartBench(): Promise<BenchSection> {
       `Cold start to the first byte of the first answer: ours ${fb('ours')} ms, the AI SDK ${fb('aisdk')} ms (${ratio('first-byte')}); to its first text: ours ${fmt(median('ours', 'first-text'))} ms, the AI SDK ${fmt(median('aisdk', 'first-text'))} ms (${ratio('first-text')}); process CPU time until the first byte: ours ${fmt(median('ours', 'first-byte', 'cpuMs'))} ms, the AI SDK ${fmt(median('aisdk', 'first-byte', 'cpuMs'))} ms (${ratio('first-byte', 'cpuMs')}); medians of ${COLD_ROUNDS}; an empty Node process: ${fmt(median('node', 'done'))} ms, ${fmt(median('node', 'done', 'cpuMs'))} ms of CPU. No budget in issue 11: for information`,
       `Rounds, spawn → first byte, ms, in run order: ours ${list('ours', 'first-byte')}; AI SDK ${list('aisdk', 'first-byte')}`,
       `Rounds, spawn → exit line of the empty Node process, ms: ${list('node', 'done')}`,
+      `Rounds, CPU time of a process that only imports zod, ms: ${list('zod', 'done', 'cpuMs')}`,
       `Rounds, spawn → first text, ms: ours ${list('ours', 'first-text')}; AI SDK ${list('aisdk', 'first-text')}`,
       `Rounds, spawn → module imported, ms: ours ${list('ours', 'imported')}; AI SDK ${list('aisdk', 'imported')}`,
       `Rounds, process CPU time until the first byte, ms: ours ${list('ours', 'first-byte', 'cpuMs')}; AI SDK ${list('aisdk', 'first-byte', 'cpuMs')}; empty process at exit ${list('node', 'done', 'cpuMs')}`,
