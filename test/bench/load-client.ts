@@ -1,8 +1,8 @@
 import { request as httpRequest, type Agent } from 'node:http';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
-/** The stream formats the benchmark reads: ours, OpenAI's (through the pass-through), the AI SDK's UI message stream. */
-export type WireFormat = 'ours' | 'openai' | 'ui-message';
+/** The stream formats the benchmark reads: ours, each provider's own (through the pass-through), the AI SDK's UI message stream. */
+export type WireFormat = 'ours' | 'openai' | 'anthropic' | 'gemini' | 'ui-message';
 
 /** One server under test, as the load client sees it. */
 export interface BenchTarget {
@@ -13,6 +13,8 @@ export interface BenchTarget {
   format: WireFormat;
   /** The request body that asks this server for an answer to `content` (the last user message). */
   body(content: string): string;
+  /** Headers beyond content-type, content-length and accept (a provider's key and version headers). */
+  headers?: Record<string, string>;
 }
 
 /** How one streamed answer went, times from `performance.now()`. */
@@ -58,6 +60,22 @@ const DECODERS: Record<WireFormat, (message: EventSourceMessage) => Decoded> = {
     if (chunk.error) return { error: chunk.error.message ?? 'error' };
     const text = chunk.choices?.[0]?.delta?.content;
     return text ? { text } : {};
+  },
+  anthropic(message) {
+    const event = JSON.parse(message.data) as { type: string; delta?: { type?: string; text?: string }; error?: { type?: string } };
+    if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta') return { text: event.delta.text ?? '' };
+    if (event.type === 'message_stop') return { end: true };
+    if (event.type === 'error') return { error: event.error?.type ?? 'error' };
+    return {};
+  },
+  gemini(message) {
+    // No end marker: the event with a finishReason is the last one.
+    type Part = { text?: string; thought?: boolean };
+    const response = JSON.parse(message.data) as { candidates?: Array<{ content?: { parts?: Part[] }; finishReason?: string }>; error?: { status?: string } };
+    if (response.error) return { error: response.error.status ?? 'error' };
+    const candidate = response.candidates?.[0];
+    const text = (candidate?.content?.parts ?? []).map((part) => (part.thought ? '' : (part.text ?? ''))).join('');
+    return { ...(text ? { text } : {}), ...(candidate?.finishReason ? { end: true as const } : {}) };
   },
   'ui-message'(message) {
     if (message.data === '[DONE]') return { end: true };
@@ -117,7 +135,7 @@ export function streamAnswer(target: BenchTarget, content: string, options: Stre
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(payload),
         accept: 'text/event-stream',
-        authorization: 'Bearer bench',
+        ...(target.headers ?? {}),
       },
       signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 120_000), ...(options.signal ? [options.signal] : [])]),
     });

@@ -16,9 +16,11 @@ const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const docPath = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
 const SUFFIX = '.bench.ts';
 /** Sections the issues ask for, in the order the document lists them; some may not exist yet. */
-const EXPECTED = ['server', 'bundle-size', 'partial-json', 'token-count'];
+const EXPECTED = ['server', 'cold-start', 'bundle-size', 'partial-json', 'token-count'];
 
 type SectionModule = { default?: unknown };
+/** How often the load average is sampled while a section runs. */
+const LOAD_SAMPLE_MS = 5_000;
 
 function available(): string[] {
   const found = readdirSync(benchDir)
@@ -36,9 +38,9 @@ function machine(): string {
 
 const cell = (value: string | number): string => String(value).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function render(section: BenchSection, ranAt: string, loadBefore: number): string {
+function render(section: BenchSection, ranAt: string, loadBefore: number, loadMax: number): string {
   // Other work on a shared machine moves absolute figures; the load average says how much there was.
-  const load = `load average (1 min) ${loadBefore.toFixed(1)} before, ${(os.loadavg()[0] ?? 0).toFixed(1)} after`;
+  const load = `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadMax.toFixed(1)} at most during, ${(os.loadavg()[0] ?? 0).toFixed(1)} after`;
   const lines = [
     `## ${section.title}`,
     '',
@@ -114,14 +116,19 @@ for (const name of selected) {
   console.error(`running ${name}…`);
   const startedAt = performance.now();
   const loadBefore = os.loadavg()[0] ?? 0;
+  // Sampled through the run: before and after alone can miss a burst of other work.
+  let loadMax = loadBefore;
+  const sampler = setInterval(() => (loadMax = Math.max(loadMax, os.loadavg()[0] ?? 0)), LOAD_SAMPLE_MS);
   try {
     const section = await runOne(name);
-    const text = render(section, ranAt, loadBefore);
+    clearInterval(sampler);
+    const text = render(section, ranAt, loadBefore, Math.max(loadMax, os.loadavg()[0] ?? 0));
     sections.set(name, text);
     console.log(`\n${text}\n`);
     console.error(`${name}: ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     for (const verdict of section.verdicts) if (/\bFAIL/.test(verdict)) fails.push(`${name}: ${verdict}`);
   } catch (error) {
+    clearInterval(sampler);
     // A section that crashes keeps its previous text in the file; the crash is a failure.
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     fails.push(`${name}: the bench itself FAILED to run: ${message}`);

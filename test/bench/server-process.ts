@@ -19,6 +19,7 @@ import { silentLogger } from '../../api/_lib/ops/log.js';
 import { startUpstream } from '../../demo/upstream/server.js';
 import { createAiSdkHandler } from './ai-sdk-handler.js';
 import { createPassThroughProxy } from './pass-through-proxy.js';
+import { benchProviderEnv } from './provider-routes.js';
 
 /** What a bench process runs. */
 export type ServerRole = 'upstream' | 'ours' | 'passthrough' | 'aisdk';
@@ -51,6 +52,8 @@ export interface ProcessStats {
 export type ChildMessage = { type: 'ready'; url: string } | ({ type: 'stats' } & ProcessStats) | { type: 'gc-done' } | { type: 'snapshot-done'; path: string };
 
 const PEAK_SAMPLE_MS = 20;
+/** How long a server under test keeps an idle keep-alive socket (Node's default is 5 s). */
+const IDLE_SOCKET_MS = 120_000;
 
 async function start(role: ServerRole, upstreamUrl: string | undefined): Promise<{ url: string; close: () => void }> {
   if (role === 'upstream') {
@@ -64,10 +67,17 @@ async function start(role: ServerRole, upstreamUrl: string | undefined): Promise
   else if (role === 'aisdk') server = createServer(getRequestListener(createAiSdkHandler(upstreamUrl)));
   else {
     // The shipped defaults (coalescing, heartbeat, limits), as `npm start` and Vercel run
-    // them; the log is silenced because it is a few lines per stream, not per token.
-    const config = loadConfig({ OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: upstreamUrl });
+    // them, every provider pointed at the upstream (the alias of a request picks one);
+    // the log is silenced because it is a few lines per stream, not per token.
+    const config = loadConfig(benchProviderEnv(upstreamUrl));
     server = createServer(getRequestListener(createStreamHandler(config, { log: silentLogger })));
   }
+  // The load client reuses its sockets from the warm-up for the measurement. Under heavy
+  // load from elsewhere a warm-up round's slowest stream can end more than Node's default
+  // 5 s after its first, and a socket the server closed as idle meanwhile fails the next
+  // request with ECONNRESET: a race of the bench's, not a cost of the server.
+  server.keepAliveTimeout = IDLE_SOCKET_MS;
+  server.headersTimeout = IDLE_SOCKET_MS + 1_000;
   // Enough backlog for a thousand connections arriving at once.
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const { port } = server.address() as AddressInfo;

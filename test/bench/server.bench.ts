@@ -1,15 +1,17 @@
 /**
- * Server benchmark (issue 2): our stream function against a plain byte pass-through
- * proxy over the same local upstream, measured in one run, and the Vercel AI SDK's chat
- * route the same way for scale. Each server runs in its own process (server-process.ts),
- * so its CPU time and RSS are its own; the upstream has its own process and the load
- * client is this one.
+ * Server benchmark (issues 2 and 11): our stream function against a plain byte
+ * pass-through proxy over the same local upstream, measured in one run, and the Vercel
+ * AI SDK's chat route the same way for scale; CPU per token also on the Anthropic and
+ * Gemini paths, each against the pass-through of that provider's route. Each server runs
+ * in its own process (server-process.ts), so its CPU time and RSS are its own; the
+ * upstream has its own process and the load client is this one.
  */
 import { execFileSync } from 'node:child_process';
 import { Agent } from 'node:http';
 import { planOpenAIChatAnswer } from '../../demo/upstream/server.js';
 import type { BenchSection } from './bench-section.js';
 import { streamAnswer, type BenchTarget, type StreamResult } from './load-client.js';
+import { PROVIDER_ROUTES, upstreamRequestFor, type ProviderRoute } from './provider-routes.js';
 import type { ServerRole } from './server-process.js';
 import { spawnServer, type BenchProcess } from './spawn-server.js';
 
@@ -57,6 +59,15 @@ const WARMUP_STREAMS = 20;
 const CPU_WARMUP_ROUNDS = 2;
 /** CPU is measured this many times per server, alternating servers; the median counts. */
 const CPU_ROUNDS = 3;
+/**
+ * The other provider paths (issue 11) are measured like the OpenAI one, ours against the
+ * pass-through of that provider's route, but the paced run streams half as many tokens
+ * (5 s instead of 10 s per measurement) to keep the whole bench within a few minutes.
+ * Fewer tokens per stream spread ours' per-request work over fewer tokens: if anything,
+ * this overstates ours' ratio.
+ */
+const OTHER_ROUTES: readonly ProviderRoute[] = ['anthropic', 'gemini'];
+const OTHER_ROUTES_PACED_TOKENS = 250;
 
 /** Budgets from issue 2. */
 const CPU_RATIO_BUDGET = 2;
@@ -68,20 +79,25 @@ type Role = Exclude<ServerRole, 'upstream'>;
 const ROLES: readonly Role[] = ['ours', 'passthrough', 'aisdk'];
 const LABELS: Record<Role, string> = { ours: 'ours', passthrough: 'pass-through', aisdk: 'AI SDK' };
 
-function targetFor(role: Role, origin: string): BenchTarget {
+/**
+ * How the load client asks `role`'s server (at `origin`) for an answer on `route`. The
+ * pass-through is sent, on the same path, exactly the request our server sends upstream
+ * for that route (its adapter builds it), so both stream the same bytes from the upstream.
+ */
+function targetFor(role: Role, origin: string, route: ProviderRoute, upstreamUrl: string): BenchTarget {
   const messages = (content: string) => [{ role: 'user', content }];
+  const { alias, format } = PROVIDER_ROUTES[route];
   switch (role) {
     case 'ours':
-      return { label: LABELS[role], endpoint: `${origin}/api/chat/stream`, format: 'ours', body: (c) => JSON.stringify({ messages: messages(c) }) };
-    case 'passthrough':
-      return {
-        label: LABELS[role],
-        endpoint: `${origin}/v1/chat/completions`,
-        format: 'openai',
-        // What our server sends upstream, so both get the same answer and usage chunk.
-        body: (c) => JSON.stringify({ model: 'gpt-4o-mini', messages: messages(c), stream: true, stream_options: { include_usage: true } }),
-      };
+      return { label: LABELS[role], endpoint: `${origin}/api/chat/stream`, format: 'ours', body: (c) => JSON.stringify({ model: alias, messages: messages(c) }) };
+    case 'passthrough': {
+      // Every stream of a phase asks the same question: build its request once.
+      const upstream = memoize((content: string) => upstreamRequestFor(route, content, upstreamUrl));
+      const sample = upstream('sample');
+      return { label: LABELS[role], endpoint: `${origin}${sample.pathAndQuery}`, format, headers: sample.headers, body: (c) => upstream(c).body };
+    }
     case 'aisdk':
+      if (route !== 'openai') throw new Error(`the AI SDK is measured on the OpenAI route only, not ${route}`);
       return {
         label: LABELS[role],
         endpoint: `${origin}/api/chat`,
@@ -135,6 +151,12 @@ async function runConcurrent(target: BenchTarget, count: number, content: string
   );
 }
 
+/** `fn` remembering its last argument's result. */
+function memoize<T>(fn: (key: string) => T): (key: string) => T {
+  let last: { key: string; value: T } | undefined;
+  return (key) => (last?.key === key ? last.value : (last = { key, value: fn(key) }).value);
+}
+
 function failures(results: StreamResult[], expectedChars: number): string | undefined {
   const bad = results.filter((r) => !r.ok || r.chars !== expectedChars);
   if (bad.length === 0) return undefined;
@@ -142,10 +164,10 @@ function failures(results: StreamResult[], expectedChars: number): string | unde
   return `${bad.length}/${results.length} streams failed or were short (first: ${first?.error ?? `${first?.chars} of ${expectedChars} chars`})`;
 }
 
-async function withServer<T>(role: Role, upstreamUrl: string, run: (server: BenchProcess, target: BenchTarget) => Promise<T>): Promise<T> {
+async function withServer<T>(role: Role, upstreamUrl: string, run: (server: BenchProcess, target: BenchTarget) => Promise<T>, route: ProviderRoute = 'openai'): Promise<T> {
   const server = await spawnServer(role, upstreamUrl);
   try {
-    return await run(server, targetFor(role, server.url));
+    return await run(server, targetFor(role, server.url, route, upstreamUrl));
   } finally {
     await server.close();
   }
@@ -168,12 +190,20 @@ interface CpuFigures {
   spread?: number[];
 }
 
-/** Server CPU time (user + system, all threads) per token delivered, over `CPU_STREAMS` concurrent answers. */
-async function measureCpu(role: Role, upstreamUrl: string, tokensPerSecond: number): Promise<CpuFigures> {
+/** What one CPU measurement streams: which provider path, how many tokens per answer, how fast. */
+interface CpuLoad {
+  route: ProviderRoute;
+  tokens: number;
+  /** Per stream; 0 = unpaced. */
+  tokensPerSecond: number;
+}
+
+/** Server CPU time (user + system, all threads) per token delivered, over `CPU_STREAMS` concurrent answers on `load.route`. */
+async function measureCpu(role: Role, upstreamUrl: string, { route, tokens: answerTokens, tokensPerSecond }: CpuLoad): Promise<CpuFigures> {
   return withServer(role, upstreamUrl, async (server, target) => {
     const agent = newAgent();
     await warmUp(target, agent, CPU_STREAMS, CPU_WARMUP_ROUNDS);
-    const load = prompt(CPU_TOKENS, 0, tokensPerSecond);
+    const load = prompt(answerTokens, 0, tokensPerSecond);
     const before = await server.stats();
     const startedAt = performance.now();
     const results = await runConcurrent(target, CPU_STREAMS, load.content, agent);
@@ -184,7 +214,7 @@ async function measureCpu(role: Role, upstreamUrl: string, tokensPerSecond: numb
     if (problem) throw new Error(problem);
     const tokens = results.reduce((sum, r) => sum + load.tokensIn(r.chars), 0);
     return { microsPerToken: (after.cpuMicros - before.cpuMicros) / tokens, tokens, seconds };
-  });
+  }, route);
 }
 
 interface TtftFigures {
@@ -199,7 +229,7 @@ async function measureTtft(upstreamUrl: string, roles: readonly Role[]): Promise
   const servers = await Promise.all(roles.map((role) => spawnServer(role, upstreamUrl)));
   const agent = newAgent();
   try {
-    const targets = roles.map((role, i) => targetFor(role, servers[i]?.url ?? ''));
+    const targets = roles.map((role, i) => targetFor(role, servers[i]?.url ?? '', 'openai', upstreamUrl));
     for (const target of targets) await warmUp(target, agent);
     const short = prompt(8, TTFT_FIRST_TOKEN_MS, 0);
     const ttft = new Map<Role, number[]>(roles.map((role) => [role, []]));
@@ -404,9 +434,15 @@ async function medianRounds<T extends { spread?: number[] }>(
   return out;
 }
 
-/** CPU_ROUNDS CPU measurements for every server; the median by µs per token. */
-const cpuRounds = (notes: string[], what: string, measure: (role: Role) => Promise<CpuFigures>): Promise<Partial<Record<Role, CpuFigures>>> =>
-  medianRounds(notes, what, CPU_ROUNDS, () => ROLES, (f) => f.microsPerToken, measure);
+/** CPU_ROUNDS CPU measurements of `load` for each of `roles`; the median by µs per token. */
+const cpuRounds = (notes: string[], upstreamUrl: string, load: CpuLoad, roles: readonly Role[] = ROLES): Promise<Partial<Record<Role, CpuFigures>>> =>
+  medianRounds(notes, `${cpuLoadLabel(load)}`, CPU_ROUNDS, () => roles, (f) => f.microsPerToken, (role) => measureCpu(role, upstreamUrl, load));
+
+/** E.g. "CPU per token, Anthropic Messages (200 × 250 tokens at 50/s)". */
+function cpuLoadLabel({ route, tokens, tokensPerSecond }: CpuLoad): string {
+  const pace = tokensPerSecond > 0 ? `at ${tokensPerSecond}/s` : 'unpaced';
+  return `CPU per token, ${PROVIDER_ROUTES[route].label} (${CPU_STREAMS} × ${tokens} tokens ${pace})`;
+}
 
 /** SLOW_ROUNDS slow-stream phases for ours and the pass-through, one for the AI SDK; the median by peak RSS per stream. */
 const slowRounds = (notes: string[], what: string, measure: (role: Role) => Promise<SlowFigures>): Promise<Partial<Record<Role, SlowFigures>>> =>
@@ -426,8 +462,15 @@ export default async function serverBench(): Promise<BenchSection> {
   const upstream = await spawnServer('upstream');
   const upstreamUrl = upstream.url;
   try {
-    const cpu = await cpuRounds(notes, `CPU per token (${CPU_STREAMS} × ${CPU_TOKENS} tokens at ${CPU_TOKENS_PER_SECOND}/s)`, (role) => measureCpu(role, upstreamUrl, CPU_TOKENS_PER_SECOND));
-    const cpuBurst = await cpuRounds(notes, `CPU per token (${CPU_STREAMS} × ${CPU_TOKENS} tokens unpaced)`, (role) => measureCpu(role, upstreamUrl, 0));
+    const cpu = await cpuRounds(notes, upstreamUrl, { route: 'openai', tokens: CPU_TOKENS, tokensPerSecond: CPU_TOKENS_PER_SECOND });
+    const cpuBurst = await cpuRounds(notes, upstreamUrl, { route: 'openai', tokens: CPU_TOKENS, tokensPerSecond: 0 });
+    // The AI SDK speaks OpenAI only here: the other paths compare ours with their pass-through.
+    const otherLoads = OTHER_ROUTES.flatMap((route): CpuLoad[] => [
+      { route, tokens: OTHER_ROUTES_PACED_TOKENS, tokensPerSecond: CPU_TOKENS_PER_SECOND },
+      { route, tokens: CPU_TOKENS, tokensPerSecond: 0 },
+    ]);
+    const otherCpu: Array<{ load: CpuLoad; figures: Partial<Record<Role, CpuFigures>> }> = [];
+    for (const load of otherLoads) otherCpu.push({ load, figures: await cpuRounds(notes, upstreamUrl, load, ['ours', 'passthrough']) });
     let ttft: TtftFigures | undefined;
     try {
       process.stderr.write('  server bench: time to first token…\n');
@@ -452,8 +495,16 @@ export default async function serverBench(): Promise<BenchSection> {
     ];
     const offered = slowStreams * SLOW_TOKENS_PER_SECOND;
     const rows: Array<Array<string | number>> = [
-      row(`Server CPU per token, µs (${CPU_STREAMS} concurrent × ${CPU_TOKENS} tokens, ${CPU_TOKENS_PER_SECOND} tokens/s each)`, (r) => cpu[r]?.microsPerToken, 2, `ours ≤ ${CPU_RATIO_BUDGET}× pass-through`),
-      row(`Server CPU per token, µs (same, unpaced upstream)`, (r) => cpuBurst[r]?.microsPerToken, 2, `ours ≤ ${CPU_RATIO_BUDGET}× pass-through`),
+      row(`Server CPU per token, µs, OpenAI Chat Completions (${CPU_STREAMS} concurrent × ${CPU_TOKENS} tokens, ${CPU_TOKENS_PER_SECOND} tokens/s each)`, (r) => cpu[r]?.microsPerToken, 2, `ours ≤ ${CPU_RATIO_BUDGET}× pass-through`),
+      row(`Server CPU per token, µs, OpenAI Chat Completions (same, unpaced upstream)`, (r) => cpuBurst[r]?.microsPerToken, 2, `ours ≤ ${CPU_RATIO_BUDGET}× pass-through`),
+      ...otherCpu.map(({ load, figures }) =>
+        row(
+          `Server CPU per token, µs, ${PROVIDER_ROUTES[load.route].label} (${CPU_STREAMS} concurrent × ${load.tokens} tokens, ${load.tokensPerSecond > 0 ? `${load.tokensPerSecond} tokens/s each` : 'unpaced upstream'}; pass-through of the same route)`,
+          (r) => figures[r]?.microsPerToken,
+          2,
+          `ours ≤ ${CPU_RATIO_BUDGET}× pass-through`,
+        ),
+      ),
       ['Time to first token, median ms (sequential requests, upstream first token at ' + TTFT_FIRST_TOKEN_MS + ' ms)', ...ROLES.map((r) => fmt(ttft?.median[r])), '', '', ''],
       ['Added time to first token vs pass-through, median of paired differences, ms', ...ROLES.map((r) => fmt(ttft?.added[r], 2)), '', '', 'no budget; small'],
       row(`Peak RSS per open stream, KB (${slowStreams} concurrent slow streams)`, (r) => slow[r]?.kbPerStream, 1, `ours ≤ ${RSS_PER_STREAM_BUDGET_KB} KB`),
@@ -477,8 +528,11 @@ export default async function serverBench(): Promise<BenchSection> {
         `CPU per token (${what}): ours ${r.toFixed(2)}× the pass-through (budget ≤ ${CPU_RATIO_BUDGET}×): ${r <= CPU_RATIO_BUDGET ? 'PASS' : 'FAIL'}; rounds, µs/token: ours ${rounds(figures.ours)}; pass-through ${rounds(figures.passthrough)}`,
       );
     };
-    cpuVerdict(`${CPU_TOKENS_PER_SECOND} tokens/s per stream`, cpu);
-    cpuVerdict('unpaced', cpuBurst);
+    cpuVerdict(`OpenAI Chat Completions, ${CPU_TOKENS_PER_SECOND} tokens/s per stream`, cpu);
+    cpuVerdict('OpenAI Chat Completions, unpaced', cpuBurst);
+    for (const { load, figures } of otherCpu) {
+      cpuVerdict(`${PROVIDER_ROUTES[load.route].label}, ${load.tokensPerSecond > 0 ? `${load.tokens} tokens at ${load.tokensPerSecond} tokens/s per stream` : 'unpaced'}`, figures);
+    }
     const oursRss = slow.ours?.kbPerStream;
     if (oursRss !== undefined) {
       const scaled = slowStreams === SLOW_STREAMS ? '' : ` (at ${slowStreams} streams, not ${SLOW_STREAMS})`;
@@ -510,9 +564,9 @@ export default async function serverBench(): Promise<BenchSection> {
       title: 'Server: stream function vs byte pass-through',
       method: [
         'Each server runs alone in a child process (`test/bench/server-process.ts`) in front of one local upstream (`demo/upstream/`) in another process; the load client (node:http, keep-alive agent without a socket cap, eventsource-parser) is the bench process.',
-        'Ours is `createStreamHandler(loadConfig(env))` with the shipped defaults (100 ms coalescing, token counting in its worker thread; log silenced) mounted with `getRequestListener` as `npm start` does.',
-        'The baseline is a minimal node:http proxy that pipes the upstream bytes to the client unchanged (`test/bench/pass-through-proxy.ts`); the AI SDK column is `streamText` + `toUIMessageStreamResponse()` over `@ai-sdk/openai-compatible`, mounted the same way.',
-        `CPU per token = the server process's user + system CPU time (\`process.cpuUsage()\`, all threads) during the run ÷ tokens delivered, in a fresh process per server after a warm-up of ${CPU_WARMUP_ROUNDS} × ${CPU_STREAMS} concurrent short answers (compilation and connection pools are paid once per instance, not per token); the median of ${CPU_ROUNDS} rounds, the servers alternating.`,
+        'Ours is `createStreamHandler(loadConfig(env))` with every provider pointed at the upstream (the request\'s alias picks one: `gpt-4o-mini`, `claude-haiku`, `gemini-flash`) and the shipped defaults (100 ms coalescing, token counting in its worker thread; log silenced) mounted with `getRequestListener` as `npm start` does.',
+        'The baseline is a minimal node:http proxy that pipes the upstream bytes to the client unchanged (`test/bench/pass-through-proxy.ts`), sent on each provider\'s route exactly the request our server sends upstream for that alias (built by the provider\'s adapter, `test/bench/provider-routes.ts`), so both stream the same bytes; the AI SDK column is `streamText` + `toUIMessageStreamResponse()` over `@ai-sdk/openai-compatible`, mounted the same way.',
+        `CPU per token = the server process's user + system CPU time (\`process.cpuUsage()\`, all threads) during the run ÷ tokens delivered, in a fresh process per server after a warm-up of ${CPU_WARMUP_ROUNDS} × ${CPU_STREAMS} concurrent short answers (compilation and connection pools are paid once per instance, not per token); the median of ${CPU_ROUNDS} rounds, the servers alternating. The Anthropic and Gemini rows (issue 11) measure ours and the pass-through only, and their paced run streams ${OTHER_ROUTES_PACED_TOKENS} tokens per answer instead of ${CPU_TOKENS} to keep the bench short (ours\' per-request work is then spread over fewer tokens, so this errs against ours).`,
         'Every server runs as plain JavaScript emitted from the TypeScript one file at a time, as Vercel\'s Node builder does (`test/bench/transpile.ts`), not under the tsx development loader.',
         `Added TTFT = median over ${TTFT_ROUNDS} rounds of (time from request start to the first text received through the server − the same through the pass-through in that round).`,
         `Peak RSS per open stream = (peak RSS sampled every 20 ms while ${slowStreams} requests for long answers at ${SLOW_TOKENS_PER_SECOND} tokens/s, sent at once, stream − RSS idle after warm-up and GC) ÷ ${slowStreams}; tokens/s is what the clients received during ${SLOW_WINDOW_MS / 1000} s starting ${SLOW_SETTLE_MS / 1000} s after every stream was streaming; the server then gets a full GC and its RSS and heap over idle are read again ("after a full GC"), and the clients leave. This phase runs ${SLOW_ROUNDS} times for ours and the pass-through, alternating, in a fresh process each time (once for the AI SDK); every slow-stream row comes from the round with the median peak RSS per stream.`,

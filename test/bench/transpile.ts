@@ -26,6 +26,16 @@ export function transpiledServerEntry(): Promise<string> {
   return done;
 }
 
+/**
+ * The emitted JavaScript of a TypeScript file of the project (`api/chat/stream.ts` →
+ * its `.js` in the cache folder), emitting everything first if needed: a Vercel
+ * function file, as deployed.
+ */
+export async function transpiledPath(projectPath: string): Promise<string> {
+  await transpiledServerEntry();
+  return join(outRoot, projectPath.replace(/\.ts$/, '.js'));
+}
+
 async function emit(): Promise<string> {
   await rm(outRoot, { recursive: true, force: true });
   for (const tree of TREES) {
