@@ -1,6 +1,6 @@
-import { loadConfig } from '../../api/_lib/config.js';
-import { ADAPTERS } from '../../api/_lib/providers/adapters.js';
-import { normalizeRequest } from '../../api/_lib/request-schema.js';
+import { loadConfig } from '../../api/_lib/config/config.js';
+import { ADAPTERS } from '../../api/_lib/upstream/providers/adapters.js';
+import { normalizeRequest } from '../../api/_lib/request/request-schema.js';
 import type { WireFormat } from './load-client.js';
 
 /** The provider paths the server benchmark measures, each through one alias of the shipped model list. */
