@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { RetryEvent } from './shared/protocol.js';
 import { renderStats } from './stats-line.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
 
@@ -47,10 +48,15 @@ export function renderLiveAnswer(
         >`
       : nothing}
     <div class="meta">
-      ${stream.retrying ? html`<span>Retrying…</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
+      ${stream.retrying ? html`<span>${retryLabel(stream.retrying)}</span>` : nothing} ${stream.stats ? renderStats(stream.stats) : nothing}
       ${stream.status === 'error' ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>` : nothing}
       ${stream.status === 'cancelled' ? html`<span>Cancelled.</span>` : nothing}
       ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>Retry</button>` : nothing}
     </div>
   </div>`;
+}
+
+/** A wait of a second or more (a rate limit's `Retry-After`, a backoff) says why, in the server's words. */
+function retryLabel(retry: RetryEvent): string {
+  return retry.delayMs >= 1_000 ? `${retry.reason} Retrying in ${Math.ceil(retry.delayMs / 1_000)} s…` : 'Retrying…';
 }
