@@ -82,7 +82,7 @@ function cancelBy(api: TestApi, who: string, id: string): Promise<Response> {
 }
 
 /** Asks until the answer is admitted (a slot or a budget given back is seen a store round trip later). */
-async function askUntilAdmitted(api: TestApi, who: string, content: string, extra: { maxTokens?: number } = {}, timeoutMs = 10_000): Promise<Response> {
+async function askUntilAdmitted(api: TestApi, who: string, content: string, extra: { maxTokens?: number; signal?: AbortSignal } = {}, timeoutMs = 10_000): Promise<Response> {
   const until = performance.now() + timeoutMs;
   for (;;) {
     const response = await ask(api, who, content, extra);
@@ -186,6 +186,28 @@ describe.each(backends)('$name', (backend) => {
     const other = await ask(a, 'frank', content(7), { maxTokens: 400 });
     expect(other.status).toBe(200);
     await readEvents(other);
+  });
+
+  it('an answer that ends by an error, or by its client leaving, gives back its slot and settles its reservation', async () => {
+    // One stream at a time, and a budget for one reservation of prompt + 400 at a time.
+    const [a, b] = await backend.instances({ AI_STREAM_RATE_STREAMS: '1', AI_STREAM_RATE_TOKENS: '600/1h' });
+    const failing = await ask(a, 'kim', 'fails midway [[fault:error-mid]] [[length:40]]', { maxTokens: 400 });
+    expect(failing.status).toBe(200);
+    expect((await readEvents(failing)).at(-1)?.event).toMatchObject({ type: 'error' });
+
+    const leaving = new AbortController();
+    const left = await askUntilAdmitted(b, 'kim', `after the error ${SLOW}`, { maxTokens: 400, signal: leaving.signal });
+    const { firstToken, events } = untilFirstToken(left);
+    await firstToken;
+    // While it runs, both limits are held: a second answer is refused by one of them.
+    const meanwhile = await ask(a, 'kim', 'meanwhile [[length:3]]', { maxTokens: 400 });
+    expect(meanwhile.status).toBe(429);
+    await meanwhile.text();
+    leaving.abort();
+    await events.catch(() => undefined);
+
+    const next = await askUntilAdmitted(a, 'kim', 'after the client left [[length:3]]', { maxTokens: 400 });
+    expect((await readEvents(next)).at(-1)?.event).toMatchObject({ type: 'done', finishReason: 'stop' });
   });
 
   it('DELETE on the other instance stops the stream: 204, the upstream closed within the bound, done/cancelled with the usage so far', async () => {
