@@ -5,6 +5,7 @@ import { getRequestListener } from '@hono/node-server';
 import { loadConfig } from '../api/_lib/config/config.js';
 import { createStreamHandler, type StreamHandler } from '../api/_lib/handler.js';
 import { createLogger, silentLogger } from '../api/_lib/ops/log.js';
+import { loadSharedState } from '../api/_lib/store/shared-state.js';
 import type { ErrorBody } from '../widget/shared/protocol.js';
 import { allowedHostHeaders, hostNames, isAllowedHost, originsOf } from './allowed-hosts.js';
 import { serveStatic } from './static-files.js';
@@ -61,7 +62,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   env.AI_STREAM_ALLOWED_ORIGINS = [env.AI_STREAM_ALLOWED_ORIGINS, ...originsOf(names, portOf(embed))].filter(Boolean).join(',');
   const config = loadConfig(env);
   const ownOrigins = [...config.ownOrigins, ...originsOf(names, portOf(main))];
-  const handler = createStreamHandler({ ...config, ownOrigins }, { log: options.log ? createLogger() : silentLogger });
+  const handler = createStreamHandler({ ...config, ownOrigins }, { log: options.log ? createLogger() : silentLogger, ...loadSharedState(env) });
+  // The listener passes the handler `{ incoming, outgoing }`: the client's address is the incoming socket's.
   const api = getRequestListener(handler);
   const mounts = { '/dist/': join(root, 'dist'), '/': join(here, 'public') };
   // Whoever may call the API may load the script: the allowlist (the embed origins included).
@@ -87,7 +89,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     async close() {
       main.closeAllConnections();
       embed.closeAllConnections();
-      await Promise.all([close(main), close(embed), upstream?.close()]);
+      await Promise.all([close(main), close(embed), upstream?.close(), handler.store.close()]);
     },
   };
 }

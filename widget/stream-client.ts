@@ -150,6 +150,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       }
       if (!error.retryable || attempt >= this.#policy.retries) throw error;
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.#policy.maxRetryAfterMs) throw error;
+      // Our server's refusal always says when to come back; without that, a retry would be refused again.
+      if (error.code === 'rate_limited' && error.retryAfterMs === undefined) throw error;
       const delayMs = retryDelay(this.#policy, attempt + 1, error.retryAfterMs);
       yield { type: 'retry', attempt: attempt + 1, delayMs, reason: error.message };
       await (this.#options.delay ?? abortableDelay)(delayMs, this.#controller.signal);

@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { RetryEvent } from './shared/protocol.js';
 import { renderStats } from './stats-line.js';
 import { strings } from './strings.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
@@ -92,10 +93,15 @@ export function renderLiveAnswer(
         >`
       : nothing}
     <div class="meta">
-      ${stream.retrying ? html`<span>${strings.retrying}</span>` : nothing} ${stream.stats && showUsage ? renderStats(stream.stats) : nothing}
+      ${stream.retrying ? html`<span>${retryLabel(stream.retrying)}</span>` : nothing} ${stream.stats && showUsage ? renderStats(stream.stats) : nothing}
       ${stream.status === 'error' ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>` : nothing}
       ${stream.status === 'cancelled' ? html`<span>${strings.cancelled}</span>` : nothing}
       ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>${strings.retry}</button>` : nothing}
     </div>
   </div>`;
+}
+
+/** A wait of a second or more (a rate limit's `Retry-After`, a backoff) says why, in the server's words. */
+function retryLabel(retry: RetryEvent): string {
+  return retry.delayMs >= 1_000 ? `${retry.reason} Retrying in ${Math.ceil(retry.delayMs / 1_000)} s…` : 'Retrying…';
 }

@@ -1,16 +1,25 @@
-import { createAnswerStream } from './answer/answer-stream.js';
+import { Admission, NO_TRUSTED_PROXY, type StreamTicket } from './request/admission.js';
+import { createAnswerStream, type AnswerStream } from './answer/answer-stream.js';
+import type { ClientIdentityConfig, IdentifyHook } from './request/client-identity.js';
 import type { UpstreamRoute } from './upstream/open-upstream.js';
 import type { ModelConfig, StreamConfig } from './config/config.js';
 import { corsHeaders, preflightResponse, type HeaderRecord } from './request/cors.js';
 import { createLogger, scrubbingLogger, type Logger } from './ops/log.js';
 import { ADAPTERS } from './upstream/providers/adapters.js';
 import { readJsonBody } from './request/read-body.js';
+import type { RateLimitConfig } from './rate-limit/rate-limit-config.js';
+import { rateLimitHeaders, rateLimitResponse } from './rate-limit/rate-limit-response.js';
 import { normalizeRequest, type NormalizedRequest } from './request/request-schema.js';
 import { sseHeaders } from './answer/sse-encoder.js';
 import { StreamError, errorResponse, toStreamError } from './stream-error.js';
 import { StreamClock, clockTickMs } from './answer/stream-clock.js';
 import { StreamMetrics } from './ops/stream-metrics.js';
+import type { RateLimitDecision } from './rate-limit/rate-limit-decision.js';
+import type { Usage } from '../../widget/shared/protocol.js';
 import { StreamRegistry } from './answer/stream-registry.js';
+import { CancelWatcher } from './store/cancel-watcher.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { SharedStore } from './store/shared-store.js';
 import { statusResponse } from './ops/status-endpoint.js';
 import { modelsResponse } from './config/models-endpoint.js';
 import { fetchTransport } from './upstream/transports/fetch-transport.js';
@@ -30,10 +39,42 @@ export interface StreamHandlerDeps {
   transport?: UpstreamTransport;
   fetch?: typeof fetch;
   maxStreamMs?: number;
+  /**
+   * Shared state: stream ownership, cancel flags, rate-limit counters. Create it once
+   * per instance (`createStore(loadStoreConfig())`, docs/shared-state.md).
+   * @default a MemoryStore of this handler's own
+   */
+  store?: SharedStore;
+  /** The rate limits (`loadRateLimitConfig()`); each is off unless set. @default all off, fail open */
+  rateLimits?: RateLimitConfig;
+  /** Which proxies may name the client (`loadClientIdentityConfig()`). @default none: the socket's address */
+  clientIdentity?: ClientIdentityConfig;
+  /** The site's own identity for a request (a signed-in user's id), before the address. */
+  identify?: IdentifyHook;
+  /** How often open streams' cancel flags are read from the store. @default 250 */
+  cancelPollMs?: number;
+}
+
+/**
+ * What a mount may pass beside the request. `@hono/node-server`'s `getRequestListener`
+ * passes `{ incoming, outgoing }`, whose socket gives the client's address (what
+ * `getConnInfo(c)` reads); another mount passes `{ socketAddress }` itself. Vercel and
+ * Next.js pass other things, which are ignored (on Vercel the address comes from
+ * `x-forwarded-for`, which its edge writes).
+ */
+export interface HandlerContext {
+  incoming?: { socket?: { remoteAddress?: string | undefined } | undefined } | undefined;
+  socketAddress?: string | undefined;
 }
 
 /** A Web-standard handler: runs unchanged on Vercel's Node runtime, in Next.js route handlers, Hono, or Node via an adapter. */
-export type StreamHandler = ((request: Request) => Promise<Response>) & { registry: StreamRegistry; metrics: StreamMetrics };
+export type StreamHandler = ((request: Request, context?: unknown) => Promise<Response>) & { registry: StreamRegistry; metrics: StreamMetrics; store: SharedStore };
+
+/** A stream id as this server makes them (`crypto.randomUUID()`); anything else is no stream of ours. */
+const STREAM_ID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
+
+/** How long a stream's owner is kept beyond the stream's longest life. */
+const OWNER_GRACE_MS = 60_000;
 
 /**
  * Creates the handler for `/api/chat/stream`: `POST` starts an answer, `DELETE ?id=`
@@ -51,8 +92,20 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
   const maxStreamMs = deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
   const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs, config.limits.firstByteTimeoutMs));
+  const store = deps.store ?? new MemoryStore();
+  const admission = new Admission({
+    store,
+    rateLimits: deps.rateLimits ?? { onStoreDown: 'open' },
+    identity: deps.clientIdentity ?? NO_TRUSTED_PROXY,
+    identify: deps.identify,
+    log,
+  });
+  /** Who started each stream this instance serves, for `DELETE` (no store call for a local stream). */
+  const owners = new Map<string, string>();
+  const cancelled = (): StreamError => new StreamError('cancelled', 'The answer was cancelled.', { status: 499 });
+  const watcher = new CancelWatcher(store, (id) => registry.cancel(id, cancelled()), deps.cancelPollMs);
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, context?: unknown): Promise<Response> => {
     let cors: HeaderRecord = {};
     try {
       cors = corsHeaders(request, config);
@@ -60,9 +113,9 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         case 'OPTIONS':
           return preflightResponse(cors);
         case 'POST':
-          return await create(request, cors);
+          return await create(request, cors, socketAddressOf(context));
         case 'DELETE':
-          return cancel(request, cors);
+          return await cancel(request, cors, socketAddressOf(context));
         case 'GET':
           if (new URL(request.url).searchParams.has('status')) return await statusResponse(request, config.statusToken, () => metrics.snapshot(registry.size));
           if (new URL(request.url).searchParams.has('models')) return modelsResponse(config, cors);
@@ -77,30 +130,79 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     }
   };
 
-  async function create(request: Request, cors: HeaderRecord): Promise<Response> {
+  // Nothing here awaits the store unless a limit is on or the store is shared: with the
+  // defaults (memory, no limits, no identify hook) the upstream call starts as before.
+  async function create(request: Request, cors: HeaderRecord, socketAddress: string | undefined): Promise<Response> {
     if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
+    const identified = admission.clientOf(request, socketAddress);
+    const client = typeof identified === 'string' ? identified : await identified;
+    // Before the body is read: a client over its window costs one store call, nothing more.
+    const window = admission.limits.requests ? await admission.checkRequest(client) : undefined;
+    if (window && !window.success) return refuse(window, cors);
+    const headers = window ? { ...cors, ...rateLimitHeaders(window) } : cors;
     const body = await readJsonBody(request, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
     const normalized = normalizeRequest(body, config);
-    const { promptTokens } = await fitContextWindow(normalized);
+    let { promptTokens } = await fitContextWindow(normalized);
     // After the fit: the fallbacks take the clamped maxTokens.
     const routes = routesOf(normalized, config);
     const streamId = crypto.randomUUID();
+    let ticket: StreamTicket | undefined;
+    if (admission.countsStreams) {
+      if (admission.needsPromptTokens) promptTokens ??= await promptCount(normalized);
+      const admitted = await admission.admitStream(client, streamId, (promptTokens ?? 0) + normalized.maxTokens);
+      if (!admitted.admitted) return refuse(admitted.decision, cors);
+      ticket = admitted.ticket;
+    }
     log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
-    const answer = createAnswerStream({
-      streamId,
-      request: normalized,
-      routes,
-      transport,
-      config,
-      clientSignal: request.signal,
-      maxStreamMs,
-      promptTokens,
-      log,
-      registry,
-      clock,
-    });
+    owners.set(streamId, client);
+    watcher.watch(streamId);
+    const onEnd = (usage: Usage | undefined): void => {
+      owners.delete(streamId);
+      watcher.unwatch(streamId);
+      ticket?.end(usage);
+    };
+    // Claimed while the upstream opens (the answer starts it at once). The memory store
+    // records the claim as it is called; a shared store is awaited before the response,
+    // so the id reaches the client only once another instance can check its owner.
+    const claim = store.claimStream(streamId, client, maxStreamMs + OWNER_GRACE_MS);
+    let answer: AnswerStream;
+    try {
+      answer = createAnswerStream({
+        streamId,
+        request: normalized,
+        routes,
+        transport,
+        config,
+        clientSignal: request.signal,
+        maxStreamMs,
+        promptTokens,
+        log,
+        registry,
+        clock,
+        onEnd,
+      });
+    } catch (error) {
+      onEnd(undefined);
+      throw error;
+    }
     registry.add(streamId, answer);
-    return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, cors) });
+    // A claim lost to a down store: the stream is served, but cannot be cancelled from another instance.
+    if (store.kind !== 'memory') await claim;
+    return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, headers) });
+  }
+
+  /** The prompt's exact count, for the token budget; the cheap upper bound if the tokenizer fails. */
+  async function promptCount(request: NormalizedRequest): Promise<number> {
+    try {
+      return await countChatTokens(request.messages, request.model.encoding);
+    } catch {
+      return chatTokensUpperBound(request.messages);
+    }
+  }
+
+  function refuse(decision: RateLimitDecision, cors: HeaderRecord): Response {
+    log('rejected', { status: decision.storeDown ? 503 : 429, code: decision.storeDown ? 'internal_error' : 'rate_limited', limit: decision.reason });
+    return rateLimitResponse(decision, cors);
   }
 
   // Rejects a prompt that cannot fit, and clamps maxTokens to what is left. The tokenizer
@@ -120,15 +222,44 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     return { promptTokens: prompt };
   }
 
-  function cancel(request: Request, cors: HeaderRecord): Response {
+  // Only the client that started a stream may cancel it; to anyone else it does not
+  // exist (404), whether it does or not. A stream served here stops at once; one served
+  // elsewhere gets its cancel flag, which its instance reads within a poll.
+  async function cancel(request: Request, cors: HeaderRecord, socketAddress: string | undefined): Promise<Response> {
     const id = new URL(request.url).searchParams.get('id');
     if (!id) throw new StreamError('bad_request', 'Name the stream to cancel with ?id=.', { status: 400 });
-    const found = registry.cancel(id, new StreamError('cancelled', 'The answer was cancelled.', { status: 499 }));
-    if (!found) throw new StreamError('not_found', 'No such stream is running.', { status: 404 });
+    if (!STREAM_ID.test(id)) throw notFound();
+    const client = await admission.clientOf(request, socketAddress);
+    const localOwner = owners.get(id);
+    if (localOwner !== undefined) {
+      if (localOwner !== client || !registry.cancel(id, cancelled())) throw notFound();
+      return new Response(null, { status: 204, headers: cors });
+    }
+    const owner = await store.ownerOf(id);
+    if (!owner.ok) throw storeUnavailable();
+    if (owner.value !== client) throw notFound();
+    const flagged = await store.requestCancel(id);
+    if (!flagged.ok) throw storeUnavailable();
     return new Response(null, { status: 204, headers: cors });
   }
 
-  return Object.assign(handler, { registry, metrics });
+  return Object.assign(handler, { registry, metrics, store });
+}
+
+function notFound(): StreamError {
+  return new StreamError('not_found', 'No such stream is running.', { status: 404 });
+}
+
+/** The store cannot say who owns the stream: never act on it (docs/shared-state.md). */
+function storeUnavailable(): StreamError {
+  return new StreamError('internal_error', 'The stream cannot be reached right now. Try again shortly.', { status: 503, retryable: true });
+}
+
+/** The client's socket address, from what the mount passed (see {@link HandlerContext}). */
+function socketAddressOf(context: unknown): string | undefined {
+  if (typeof context !== 'object' || context === null) return undefined;
+  const { socketAddress, incoming } = context as HandlerContext;
+  return socketAddress ?? incoming?.socket?.remoteAddress;
 }
 
 function methodNotAllowed(method: string): StreamError {

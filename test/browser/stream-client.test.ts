@@ -196,6 +196,19 @@ describe('StreamClient against the real server', () => {
     expect(log).to.deep.equal(['fetch']);
   });
 
+  it('does not retry a rate_limited 429 that says no Retry-After: asking again at once would be refused', async () => {
+    const log: string[] = [];
+    const limited = loggedFailingFirst(
+      1,
+      async () => Response.json({ error: { code: 'rate_limited', message: 'Too many requests: at most 2 per 1 min. Try again in 9 s.', limit: 'requests' } }, { status: 429 }),
+      log,
+    );
+    const { error } = await drain(new StreamClient({ endpoint, fetch: limited.fetch, delay: manualClock(log).delay }).stream(ask('x')));
+    expect(error?.code).to.equal('rate_limited');
+    expect(error?.message).to.equal('Too many requests: at most 2 per 1 min. Try again in 9 s.');
+    expect(log).to.deep.equal(['fetch']);
+  });
+
   it('a cancel during the backoff wait ends the stream at once', async () => {
     // The real timer-based wait here: what is tested is that the cancel ends it.
     const down = failingFirst(10, () => Promise.reject(new TypeError('Failed to fetch')));

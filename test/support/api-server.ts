@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { loadClientIdentityConfig } from '../../api/_lib/request/client-identity.js';
 import { loadConfig } from '../../api/_lib/config/config.js';
+import { loadRateLimitConfig } from '../../api/_lib/rate-limit/rate-limit-config.js';
 import { createStreamHandler, type StreamHandler, type StreamHandlerDeps } from '../../api/_lib/handler.js';
 import { localProviderEnv } from '../../demo/upstream/provider-env.js';
 import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';
@@ -31,7 +33,14 @@ export async function startTestApi(
     AI_STREAM_RETRY_BASE_MS: '50',
     ...env,
   });
-  const handler = createStreamHandler(config, { log: (event, fields) => logs.push({ event, ...fields }), ...options.deps });
+  // The rate limits and who a client is come from the same env, as in production; the
+  // store is memory unless the test passes one (a Redis store on the test harness).
+  const handler = createStreamHandler(config, {
+    log: (event, fields) => logs.push({ event, ...fields }),
+    rateLimits: loadRateLimitConfig(env),
+    clientIdentity: loadClientIdentityConfig(env),
+    ...options.deps,
+  });
   const server = createServer(getRequestListener(handler));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -40,6 +40,12 @@ export interface AnswerStreamOptions {
   registry: StreamRegistry;
   /** Ticks the stream's coarse timeouts: the deadline, the heartbeat, the upstream idle watchdog. */
   clock: StreamClock;
+  /**
+   * Called exactly once when the answer ends, however it ends, with the usage counted
+   * (undefined when it failed before any output): settles the token budget, frees the
+   * stream slot.
+   */
+  onEnd?: ((usage: Usage | undefined) => void) | undefined;
 }
 
 /** One answer's response body; also its registry entry (stop it by id, read its gauges). */
@@ -350,7 +356,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     });
   }
 
-  #release(): void {
+  #release(usage: Usage | undefined): void {
     this.#options.clock.delete(this);
     this.#options.clientSignal.removeEventListener('abort', this);
     this.#session?.cancel();
@@ -358,6 +364,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#reasoning?.dispose();
     this.#counter.dispose();
     this.#options.registry.delete(this.#options.streamId);
+    this.#options.onEnd?.(usage);
   }
 
   // The answer is complete: check JSON if asked, then `done` with usage.
@@ -378,7 +385,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#logEnd('done', u, { finishReason: reason });
     this.#send({ type: 'done', finishReason: reason, usage: u });
     this.#writer?.close();
-    this.#release();
+    this.#release(u);
   }
 
   // Every other ending: an error, a cancel by id, a deadline, or the client leaving.
@@ -394,16 +401,18 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#reasoning?.drain();
     this.#coalescer.drain();
     const error = stopped !== undefined && !StreamError.is(thrown) ? reasonOf(stopped) : toStreamError(thrown);
+    let u: Usage | undefined;
     if (error.code === 'cancelled') {
-      const u = await this.#usage();
+      u = await this.#usage();
       this.#logEnd('cancel', u, { finishReason: 'cancelled', reason: disconnected ? 'client disconnected' : 'cancelled by id' });
       if (!disconnected) this.#send({ type: 'done', finishReason: 'cancelled', usage: u });
     } else {
-      this.#logEnd('error', this.#firstTokenAt === undefined && this.#firstReasoningAt === undefined ? undefined : await this.#usage(), { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
+      u = this.#firstTokenAt === undefined && this.#firstReasoningAt === undefined ? undefined : await this.#usage();
+      this.#logEnd('error', u, { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
       this.#send({ type: 'error', code: error.code, message: error.message, retryable: error.retryable, ...(error.path ? { path: error.path } : {}) });
     }
     this.#writer?.close();
-    this.#release();
+    this.#release(u);
   }
 }
 

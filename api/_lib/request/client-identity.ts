@@ -91,6 +91,14 @@ export async function identifyClient(
   if (own) {
     return own.length > MAX_IDENTITY_CHARS ? `user:sha256:${createHash('sha256').update(own).digest('hex')}` : `user:${own}`;
   }
+  return addressIdentity(request, options);
+}
+
+/**
+ * The address part of {@link identifyClient}, without the site's hook: synchronous,
+ * so a handler with no hook identifies a client without awaiting anything.
+ */
+export function addressIdentity(request: Request, options: { config: ClientIdentityConfig; socketAddress?: string | undefined }): string {
   const address = forwardedAddress(request.headers.get('x-forwarded-for'), options.socketAddress, options.config);
   const key = (address && addressKey(address)) ?? (options.socketAddress && addressKey(options.socketAddress));
   return key || 'anonymous';
