@@ -170,7 +170,7 @@ describe('HTTP errors', () => {
   it('Anthropic 529 is retryable and its body never reaches the log detail', () => {
     const e = anthropicAdapter.parseHttpError(529, headers({ 'request-id': 'req_011' }), '{"type":"error","error":{"type":"overloaded_error","message":"echo: x-api-key sk-ant-api03-secret"}}');
     expect(e).toMatchObject({ code: 'upstream_unavailable', retryable: true });
-    expect(e.detail).toBe('upstream 529 overloaded_error request req_011');
+    expect(e.detail).toBe('upstream 529 overloaded_error/- (request req_011)');
   });
 
   it("Gemini 429 waits for the body's RetryInfo when no header says how long", () => {

@@ -82,7 +82,7 @@ class AnthropicStreamReader implements UpstreamStreamReader {
         // An overloaded or API error is worth another try while nothing reached the client
         // (Anthropic answers a busy streaming request with 200 and this as its first event).
         const info = errorInfoOf(message.data);
-        const retryable = info.type === 'overloaded_error' || info.type === 'api_error' || info.type === 'rate_limit_error';
+        const retryable = info?.type === 'overloaded_error' || info?.type === 'api_error' || info?.type === 'rate_limit_error';
         return [{ type: 'error', error: streamedError(info, retryable) }];
       }
       default:

@@ -46,7 +46,8 @@ export const geminiAdapter: ProviderAdapter = {
   },
 
   parseHttpError(status: number, headers: HeaderReader, body: string) {
-    return upstreamHttpError(status, headers, { ...errorInfoOf(body), retryAfterMs: retryDelayOf(body) });
+    const info = errorInfoOf(body);
+    return upstreamHttpError(status, headers, info && { ...info, retryAfterMs: retryDelayOf(body) });
   },
 };
 
@@ -59,7 +60,8 @@ class GeminiStreamReader implements UpstreamStreamReader {
     const error = object(data.error);
     if (error) {
       const info = errorInfoOf(message.data);
-      return [{ type: 'error', error: streamedError(info, info.type === 'UNAVAILABLE' || info.type === 'INTERNAL' || info.type === 'RESOURCE_EXHAUSTED') }];
+      const type = info?.type;
+      return [{ type: 'error', error: streamedError(info, type === 'UNAVAILABLE' || type === 'INTERNAL' || type === 'RESOURCE_EXHAUSTED') }];
     }
     const events: UpstreamEvent[] = [];
     const candidate = object(Array.isArray(data.candidates) ? data.candidates[0] : undefined);

@@ -32,7 +32,7 @@ export const ollamaAdapter: ProviderAdapter = {
 
   parseHttpError(status: number, headers: HeaderReader) {
     // Ollama's error bodies are free text ({"error": "…"}): nothing in them is safe to log.
-    return upstreamHttpError(status, headers);
+    return upstreamHttpError(status, headers, {});
   },
 };
 

@@ -66,12 +66,12 @@ class ResponsesStreamReader implements UpstreamStreamReader {
       }
       case 'response.failed': {
         const info = errorInfoOf(JSON.stringify(object(data.response) ?? {}));
-        return [{ type: 'error', error: streamedError(info, info.code === 'server_error' || info.code === 'rate_limit_exceeded') }];
+        return [{ type: 'error', error: streamedError(info, info?.code === 'server_error' || info?.code === 'rate_limit_exceeded') }];
       }
       case 'error': {
         // Documented flat ({code, message}), seen nested ({error: {type, code}}): both read.
         const info = errorInfoOf(message.data);
-        const code = info.code ?? info.type;
+        const code = info?.code ?? info?.type;
         return [{ type: 'error', error: streamedError(info, code === 'server_error' || code === 'rate_limit_exceeded') }];
       }
       default:

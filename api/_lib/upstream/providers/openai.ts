@@ -1,12 +1,12 @@
 import type { FinishReason } from '../../../../widget/shared/protocol.js';
 import type { ProviderConfig } from '../../config/config.js';
 import type { NormalizedRequest } from '../../request/request-schema.js';
-import { StreamError } from '../../stream-error.js';
-import { isRetryableStatus, retryAfterMs } from '../retry.js';
+import type { StreamError } from '../../stream-error.js';
 import { TextChunkShape } from './openai-chunk-shape.js';
 import type { HeaderReader, ProviderAdapter, UpstreamEvent, UpstreamMessage, UpstreamStreamReader } from './provider-adapter.js';
 import { ThinkTagSplitter, type ThinkSplit } from './think-tag-splitter.js';
-import { errorToken, upstreamRequestId } from './upstream-request-id.js';
+import { errorInfoOfObject, malformedStream, streamedError, upstreamHttpError } from './provider-errors.js';
+import { object, parseObject } from './provider-json.js';
 
 /**
  * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, `stream: true`), which
@@ -48,19 +48,11 @@ export const openaiAdapter: ProviderAdapter = {
   },
 
   parseHttpError(status: number, headers: HeaderReader, body: string): StreamError {
-    const retryable = isRetryableStatus(status);
-    const after = retryAfterMs(headers);
-    // Never the body: an upstream or a proxy that echoes the request puts the key and
-    // the prompt in it. What support needs is the status, the error's type and code,
-    // and the provider's request id.
-    const detail = `upstream ${status}${describeError(errorObjectOf(body))}${requestIdNote(headers)}`;
-    const init = { retryable, detail, ...(after === undefined ? {} : { retryAfterMs: after }) };
-    if (status === 429) return new StreamError('upstream_rate_limited', 'The model provider is rate limiting requests. Try again shortly.', { ...init, status: 503 });
-    if (status === 401 || status === 403) return new StreamError('upstream_error', 'The server could not authenticate with the model provider.', { ...init, status: 502 });
-    if (status === 404) return new StreamError('upstream_error', 'The model provider does not know this model.', { ...init, status: 502 });
-    if (status === 400 || status === 422) return new StreamError('upstream_error', 'The model provider rejected the request.', { ...init, status: 502 });
-    return new StreamError('upstream_unavailable', `The model provider failed (HTTP ${status}).`, { ...init, status: 502 });
+    // OpenAI nests its error ({"error": {…}}); a body without one (an HTML page from a proxy) says so.
+    const error = object(parseObject(body)?.error);
+    return upstreamHttpError(status, headers, error && errorInfoOfObject(error));
   },
+
 };
 
 /** How many chunks a stream may spend learning its text chunks' shape before it stops trying. */
@@ -133,7 +125,7 @@ export function parseOpenAIChunk(data: string): UpstreamEvent[] {
     return [{ type: 'error', error: garbage(data) }];
   }
   if (typeof chunk !== 'object' || chunk === null) return [{ type: 'error', error: garbage(data) }];
-  if (chunk.error) return [{ type: 'error', error: streamedError(chunk.error) }];
+  if (chunk.error) return [{ type: 'error', error: openaiStreamedError(chunk.error) }];
 
   const events: UpstreamEvent[] = [];
   const choice = chunk.choices?.[0];
@@ -193,42 +185,13 @@ function mapFinishReason(reason: string): FinishReason {
 }
 
 /** The `error` object of an OpenAI error body, if the body is one. */
-function errorObjectOf(body: string): unknown {
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** ` type/code` of a provider error, each only when shaped like a token; never its message. */
-function describeError(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return ' (no error object)';
-  const { type, code } = error as { type?: unknown; code?: unknown };
-  return ` ${errorToken(type) ?? '-'}/${errorToken(code) ?? '-'}`;
-}
-
-function requestIdNote(headers: HeaderReader): string {
-  const id = upstreamRequestId(headers);
-  return id ? ` (request ${id})` : '';
-}
-
-function streamedError(error: NonNullable<OpenAIChunk['error']>): StreamError {
+function openaiStreamedError(error: NonNullable<OpenAIChunk['error']>): StreamError {
   // OpenAI sends server_error objects for transient failures; those are worth a retry
   // when nothing has reached the client yet (the caller decides that).
   const retryable = error.type === 'server_error' || error.type === 'rate_limit_exceeded' || error.code === 'rate_limit_exceeded';
-  return new StreamError('upstream_error', 'The model provider reported an error while answering.', {
-    status: 502,
-    retryable,
-    detail: `streamed error${describeError(error)}`,
-  });
+  return streamedError(errorInfoOfObject(error), retryable);
 }
 
 function garbage(data: string): StreamError {
-  return new StreamError('upstream_error', 'The model provider sent a malformed stream.', {
-    status: 502,
-    retryable: true,
-    detail: `unparseable chunk of ${data.length} characters`,
-  });
+  return malformedStream(`unparseable chunk of ${data.length} characters`);
 }
