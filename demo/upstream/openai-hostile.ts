@@ -4,7 +4,7 @@ import type { ChunkStyle } from './openai-chunks.js';
 import type { OpenAIChatPlan } from './openai-chat-request.js';
 import { openAIErrors, openAIHeaders, sendOpenAIError } from './openai-http.js';
 import type { OpenAIErrorObject } from './openai-http.js';
-import { tokenIntervalMs } from './pace.js';
+import { writePaced } from './paced-writer.js';
 import type { Pace } from './pace.js';
 import type { RouteContext } from './route.js';
 import { StreamResponse } from './stream-response.js';
@@ -53,9 +53,6 @@ const GARBAGE_FRAME = 'data: {"id":"chatcmpl-garbage","object":"chat.completion.
 /** What the usage chunk says under `impossible-usage`. */
 const IMPOSSIBLE_USAGE = { prompt_tokens: -7, completion_tokens: 1e15, total_tokens: 1e15 - 7 };
 
-/** Frames are gathered up to this size when the pace lets several go at once. */
-const BATCH_CHARS = 16 * 1024;
-
 /** Everything decided about one answer before its first byte. */
 export interface HostileReply {
   context: RouteContext;
@@ -82,9 +79,8 @@ export async function streamHostileAnswer(reply: HostileReply, fault: HostileFau
   const framed = (text: string): string => (cr ? text.replaceAll('\n', '\r') : text);
   const write = (text: string): Promise<boolean> => stream.write(framed(text));
   if (!(await write(roleFrame(style)))) return;
-  const interval = tokenIntervalMs(pace);
   const deltas = (from: number, count: number): Promise<boolean> =>
-    writePaced(stream, interval, count, (i) => framed(contentFrame(style, plan.deltas[(from + i) % Math.max(1, plan.deltas.length)] || 'more')));
+    writePaced(stream, pace, count, (i) => framed(contentFrame(style, plan.deltas[(from + i) % Math.max(1, plan.deltas.length)] || 'more')));
   switch (fault) {
     case 'error-mid-continue':
     case 'garbage-continue':
@@ -128,32 +124,6 @@ export function answerHostileWhole(reply: HostileReply, fault: HostileFault): vo
   }
   res.writeHead(200, openAIHeaders(requestId, startedAt, 'application/json'));
   res.end(completionBody(style, plan));
-}
-
-/** Writes `count` frames at the pace's interval, batched; false once the connection is gone. */
-async function writePaced(stream: StreamResponse, interval: number, count: number, frameAt: (i: number) => string): Promise<boolean> {
-  const startedAt = performance.now();
-  let batch = '';
-  for (let i = 0; i < count; i += 1) {
-    const wait = interval > 0 ? startedAt + i * interval - performance.now() : 0;
-    if (wait >= 1) {
-      if (batch !== '' && !(await stream.write(batch))) return false;
-      batch = '';
-      if (!(await stream.sleep(wait))) return false;
-    }
-    batch += frameAt(i);
-    if (batch.length >= BATCH_CHARS) {
-      if (!(await stream.write(batch))) return false;
-      batch = '';
-      // Writes that never fill the buffer never yield; let a client's close land.
-      if (!(await yieldTurn(stream))) return false;
-    }
-  }
-  return batch === '' || stream.write(batch);
-}
-
-function yieldTurn(stream: StreamResponse): Promise<boolean> {
-  return new Promise((resolve) => setImmediate(() => resolve(stream.isOpen)));
 }
 
 /**
