@@ -1,3 +1,4 @@
+import { HOSTILE_FAULTS } from './hostile-faults.js';
 import type { Pace } from './pace.js';
 
 /**
@@ -31,18 +32,8 @@ export const FAULT_NAMES = [
   '503',
   '529',
   'overloaded',
-  // A hostile provider (openai-hostile.ts): faults a well-behaved one never shows.
-  'error-mid-continue',
-  'garbage-continue',
-  'done-hold',
-  'stall-first',
-  'html-200',
-  'json-200',
-  'ignore-max-tokens',
-  'impossible-usage',
-  'bare-cr',
-  'echo-error',
-  'echo-error-mid',
+  // A hostile provider: faults a well-behaved one never shows.
+  ...HOSTILE_FAULTS,
 ] as const;
 
 /** One of {@link FAULT_NAMES}. */

@@ -18,20 +18,9 @@ import { StreamResponse } from './stream-response.js';
  * the same `[[fault:NAME]]` markers as `npm start` (docs/local-upstream.md).
  */
 
-/** The faults this module acts out. */
-export const HOSTILE_FAULTS = [
-  'error-mid-continue',
-  'garbage-continue',
-  'done-hold',
-  'stall-first',
-  'html-200',
-  'json-200',
-  'ignore-max-tokens',
-  'impossible-usage',
-  'bare-cr',
-  'echo-error',
-  'echo-error-mid',
-] as const satisfies readonly FaultName[];
+import { HOSTILE_FAULTS } from './hostile-faults.js';
+
+export { HOSTILE_FAULTS };
 
 /** One of {@link HOSTILE_FAULTS}. */
 export type HostileFault = (typeof HOSTILE_FAULTS)[number];
