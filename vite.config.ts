@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BuildEnvironmentOptions, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -13,23 +14,36 @@ const reactExternals = /^(react|react-dom|@lit\/react)(\/.*)?$/;
  * In the package build, the React entry takes the element from the script-tag file
  * (`./ai-stream-chat.js`) instead of carrying a second copy of it and of Lit: one
  * element class per page, and the only module with a side effect (it calls
- * `customElements.define`) stays the one that `sideEffects` names.
+ * `customElements.define`) stays the one that `sideEffects` names. The locale files
+ * (`dist/locales/*.js`) take `registerLocale` from it too, so they register with the
+ * very element the page runs.
  */
 function elementFromScriptTagFile(): Plugin {
   const elementModules = new Set([here('widget/ai-stream-chat.ts'), here('widget/define.ts')]);
+  const localeRegistry = here('widget/i18n.ts');
   return {
     name: 'ai-stream-chat:element-from-script-tag-file',
     enforce: 'pre',
     apply: 'build',
     async resolveId(source, importer, options) {
-      if (!importer?.startsWith(here('widget/react/'))) return null;
+      const fromReact = importer?.startsWith(here('widget/react/')) ?? false;
+      const fromLocale = importer?.startsWith(here('widget/locales/')) ?? false;
+      if (!fromReact && !fromLocale) return null;
       const resolved = await this.resolve(source, importer, options);
-      if (!resolved || !elementModules.has(resolved.id)) return null;
-      // Kept as written: react.js sits next to ai-stream-chat.js in dist/.
-      return { id: './ai-stream-chat.js', external: true };
+      // Kept as written: react.js sits next to ai-stream-chat.js in dist/, the locales one folder down.
+      if (fromReact && resolved && elementModules.has(resolved.id)) return { id: './ai-stream-chat.js', external: true };
+      if (fromLocale && resolved?.id === localeRegistry) return { id: '../ai-stream-chat.js', external: true };
+      return null;
     },
   };
 }
+
+/** One package entry per shipped locale: `widget/locales/de.ts` → `dist/locales/de.js`. */
+const localeEntries = Object.fromEntries(
+  readdirSync(here('widget/locales'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => [`locales/${name.slice(0, -'.ts'.length)}`, here(`widget/locales/${name}`)]),
+);
 
 // Library mode keeps whitespace and /*@__PURE__*/ notes for an app's bundler to
 // tree-shake; files that go to browsers as they are get full minification.
@@ -40,7 +54,8 @@ const forBrowsers = { minify: { codegen: true }, comments: { annotation: false }
  * - default (`production`): the script-tag file, `dist/ai-stream-chat.js`, one
  *   self-contained ES module with Lit inside and no imports, so a single
  *   `<script type="module">` tag is all a page needs;
- * - `package`: the npm entries `dist/client.js` and `dist/react.js` (React external);
+ * - `package`: the npm entries `dist/client.js`, `dist/react.js` (React external) and
+ *   the locale files `dist/locales/*.js`;
  * - `demo`: the React example of the demo site, `dist/demo/react-app.js` (React bundled,
  *   kept out of the package's files).
  */
@@ -59,7 +74,7 @@ function buildFor(mode: string): BuildEnvironmentOptions {
       ...common,
       emptyOutDir: false,
       lib: {
-        entry: { client: here('widget/client.ts'), react: here('widget/react/index.ts') },
+        entry: { client: here('widget/client.ts'), react: here('widget/react/index.ts'), ...localeEntries },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,
       },

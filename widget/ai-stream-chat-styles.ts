@@ -103,8 +103,8 @@ export const aiStreamChatStyles = css`
   }
   .reasoning div {
     margin-top: 0.3em;
-    padding-left: 0.7em;
-    border-left: 2px solid var(--_border);
+    padding-inline-start: 0.7em;
+    border-inline-start: 2px solid var(--_border);
     white-space: pre-wrap;
   }
   .content > :first-child {
@@ -144,8 +144,8 @@ export const aiStreamChatStyles = css`
     background: none;
   }
   .content blockquote {
-    border-left: 3px solid var(--_border);
-    padding-left: 0.8em;
+    border-inline-start: 3px solid var(--_border);
+    padding-inline-start: 0.8em;
     color: var(--_muted);
   }
   .content table {
@@ -159,7 +159,7 @@ export const aiStreamChatStyles = css`
     white-space: pre-wrap;
   }
   .json .entries {
-    padding-left: 1.5em;
+    padding-inline-start: 1.5em;
   }
   .key {
     color: var(--_accent);
@@ -190,7 +190,8 @@ export const aiStreamChatStyles = css`
   }
   .copy-code {
     display: block;
-    margin: -0.3em 0 0.6em auto;
+    margin-block: -0.3em 0.6em;
+    margin-inline: auto 0;
     font-size: 0.8em;
   }
   .copy-code::before {

@@ -7,7 +7,9 @@ import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { requestHistory } from './request-history.js';
 import { StreamClient } from './stream-client.js';
-import { strings } from './strings.js';
+import type { LocaleStrings } from './i18n.js';
+import { I18nController } from './i18n-controller.js';
+import { errorText } from './i18n-error-text.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
 import { renderAnswer, renderLiveAnswer, renderReasoning, renderUserMessage } from './transcript-templates.js';
 
@@ -85,12 +87,12 @@ export class AiStreamChat extends LitElement {
   @property() mode: 'text' | 'json' = 'text';
   /** A system prompt sent first with every request. */
   @property() system = '';
-  /** Placeholder of the message box. */
-  @property() placeholder = 'Ask something…';
+  /** Placeholder of the message box; the locale's ("Ask something…") when empty. */
+  @property() placeholder = '';
   /** A title shown above the chat, and the chat's accessible name. */
   @property() heading = '';
-  /** Accessible name of the message box. */
-  @property() label = 'Message';
+  /** Accessible name of the message box; the locale's ("Message") when empty. */
+  @property() label = '';
   /** Sampling temperature (the server caps it). */
   @property({ type: Number }) temperature: number | undefined;
   /** Longest answer in tokens (the server caps it). */
@@ -109,6 +111,11 @@ export class AiStreamChat extends LitElement {
    * `hidden` for visitors, who rarely want token counts. @default 'show'
    */
   @property() usage: 'show' | 'hidden' = 'show';
+  /**
+   * The site's own words for any built-in string (see `strings.ts` for the keys); they win
+   * over the locale picked by `lang` (the element's, else the page's, else the browser's).
+   */
+  @property({ attribute: false }) strings: LocaleStrings | undefined;
   /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
   @property({ attribute: false }) client: StreamClient | undefined;
 
@@ -118,13 +125,14 @@ export class AiStreamChat extends LitElement {
   #defaultClient: StreamClient | undefined;
   readonly #follower = new ScrollFollower();
   #chunker = new SentenceChunker();
+  readonly #i18n = new I18nController(this, () => this.strings);
   readonly #announcer = document.createElement('div');
   readonly #stream = new StreamController(this, {
     client: () => this.#client(),
     onFrame: (delta) => this.#onFrame(delta),
     // Once per answer, never per token: the reasoning itself stays out of the live region.
     onThinking: () => {
-      if (this.reasoning !== 'hidden') this.#announce('Thinking…');
+      if (this.reasoning !== 'hidden') this.#announce(this.#i18n.current.strings.thinking);
     },
     onSettled: (outcome) => this.#onSettled(outcome),
   });
@@ -193,11 +201,13 @@ export class AiStreamChat extends LitElement {
 
   override render(): TemplateResult {
     const busy = this.#stream.busy;
+    const t = this.#i18n.current;
     return html`<section
       class="chat"
       part="chat"
+      dir=${this.#i18n.dir ?? nothing}
       aria-labelledby=${this.heading ? 'heading' : nothing}
-      aria-label=${this.heading ? nothing : 'Chat'}
+      aria-label=${this.heading ? nothing : t.strings.chat}
     >
       ${this.heading ? html`<div class="heading" part="heading" id="heading">${this.heading}</div>` : nothing}
       <div
@@ -205,7 +215,7 @@ export class AiStreamChat extends LitElement {
         part="transcript"
         role="log"
         aria-live="off"
-        aria-label="Conversation"
+        aria-label=${t.strings.conversation}
         tabindex="0"
         @click=${this.#onTranscriptClick}
       >
@@ -216,6 +226,7 @@ export class AiStreamChat extends LitElement {
         }
         ${this.#live
           ? renderLiveAnswer(
+              t,
               this.#live.node,
               this.#stream,
               this.#onRetryClick,
@@ -229,8 +240,8 @@ export class AiStreamChat extends LitElement {
         <textarea
           part="input"
           rows="2"
-          aria-label=${this.label}
-          placeholder=${this.placeholder}
+          aria-label=${this.label || t.strings.messageLabel}
+          placeholder=${this.placeholder || t.strings.placeholder}
           @keydown=${this.#onKeydown}
         ></textarea>
         ${
@@ -242,7 +253,7 @@ export class AiStreamChat extends LitElement {
             type="button"
             @click=${this.#onButtonClick}
           >
-            ${busy ? strings.cancel : strings.send}
+            ${busy ? t.strings.cancel : t.strings.send}
           </button>`
         }
       </form>
@@ -263,11 +274,11 @@ export class AiStreamChat extends LitElement {
     const last = index === shown.length - 1;
     if (message.role === 'user') {
       const lastQuestion = idle && shown.slice(index + 1).every((later) => later.role !== 'user');
-      return renderUserMessage(message.content, lastQuestion ? () => this.#edit(message) : undefined);
+      return renderUserMessage(this.#i18n.current, message.content, lastQuestion ? () => this.#edit(message) : undefined);
     }
     let answer = this.#answers.get(message);
     if (!answer) {
-      answer = { view: AnswerView.of(message.content, this.mode), stats: undefined, reasoning: '', reasoningOpen: false };
+      answer = { view: AnswerView.of(message.content, this.mode, this.#i18n.current.strings.copyCode), stats: undefined, reasoning: '', reasoningOpen: false };
       this.#answers.set(message, answer);
     }
     const { failure } = answer;
@@ -276,14 +287,14 @@ export class AiStreamChat extends LitElement {
       ? { onCopy: () => void this.#copy(message.content), onRegenerate: idle && last ? () => void this.regenerate() : undefined }
       : undefined;
     const stats = this.usage === 'hidden' ? undefined : answer.stats;
-    return renderAnswer(answer.view.node, stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions);
+    return renderAnswer(this.#i18n.current, answer.view.node, stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions);
   }
 
   /** Writes `text` to the clipboard and says so to screen readers. */
   async #copy(text: string): Promise<void> {
     try {
       await navigator.clipboard.writeText(text);
-      this.#announce(strings.copied);
+      this.#announce(this.#i18n.current.strings.copied);
     } catch {
       // No clipboard access (permission refused, insecure page): nothing was copied, so nothing is announced.
     }
@@ -315,7 +326,7 @@ export class AiStreamChat extends LitElement {
   }
 
   #renderReasoning(text: string, open: boolean, thinking: boolean): ReturnType<typeof renderReasoning> {
-    return this.reasoning === 'hidden' ? nothing : renderReasoning(text, open, thinking);
+    return this.reasoning === 'hidden' ? nothing : renderReasoning(this.#i18n.current, text, open, thinking);
   }
 
   async #ask(): Promise<void> {
@@ -356,10 +367,11 @@ export class AiStreamChat extends LitElement {
   #onSettled(outcome: StreamOutcome): void {
     const live = this.#live;
     if (!live) return;
+    const { strings } = this.#i18n.current;
     if (this.mode === 'json') live.showJson(this.#stream.json);
-    else live.end();
-    this.#announce(this.mode === 'json' ? (outcome === 'done' ? 'The answer is ready.' : '') : this.#chunker.flush());
-    if (outcome === 'cancelled') this.#announce('Cancelled.');
+    else live.end(strings.copyCode);
+    this.#announce(this.mode === 'json' ? (outcome === 'done' ? strings.answerReady : '') : this.#chunker.flush());
+    if (outcome === 'cancelled') this.#announce(strings.cancelled);
     if (outcome === 'done') this.#commitLive();
   }
 
@@ -372,7 +384,8 @@ export class AiStreamChat extends LitElement {
     const live = this.#live;
     this.#live = undefined;
     const { text, status, error } = this.#stream;
-    const failure = status === 'error' ? (error?.message ?? '') : status === 'cancelled' ? strings.cancelled : undefined;
+    const { strings } = this.#i18n.current;
+    const failure = status === 'error' ? errorText(error, strings) : status === 'cancelled' ? strings.cancelled : undefined;
     if (!live || (!text && failure === undefined)) return;
     const message: ChatMessage = { role: 'assistant', content: text };
     // The live answer is the transcript's last child; its Thinking section is drawn anew in the conversation.

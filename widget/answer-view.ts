@@ -26,13 +26,13 @@ export class AnswerView {
     this.#markdown.write(delta);
   }
 
-  /** Flushes the markdown parser: the answer ended (done, error or cancel). */
-  end(): void {
+  /** Flushes the markdown parser: the answer ended (done, error or cancel). `copyCodeLabel` names the code blocks' copy buttons. */
+  end(copyCodeLabel: string = strings.copyCode): void {
     this.#markdown.end();
     // An answer cut off just after a fence opened leaves a code block with nothing in it.
     for (const block of this.node.querySelectorAll('pre')) {
       if (!block.textContent) block.remove();
-      else block.after(copyCodeButton());
+      else block.after(copyCodeButton(copyCodeLabel));
     }
   }
 
@@ -49,7 +49,7 @@ export class AnswerView {
   }
 
   /** A finished answer (restored from `messages`), rendered in one go. */
-  static of(content: string, mode: 'text' | 'json'): AnswerView {
+  static of(content: string, mode: 'text' | 'json', copyCodeLabel: string = strings.copyCode): AnswerView {
     const view = new AnswerView();
     if (mode === 'json') {
       const parser = createPartialJsonParser();
@@ -61,7 +61,7 @@ export class AnswerView {
       }
     }
     view.write(content);
-    view.end();
+    view.end(copyCodeLabel);
     return view;
   }
 }
@@ -71,11 +71,11 @@ export class AnswerView {
  * `aria-label`, so the answer's text (its `textContent`) stays the model's alone; the
  * element handles its clicks (one delegated listener).
  */
-function copyCodeButton(): HTMLButtonElement {
+function copyCodeButton(label: string): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'secondary copy-code';
   button.setAttribute('part', 'copy-code-button');
-  button.setAttribute('aria-label', strings.copyCode);
+  button.setAttribute('aria-label', label);
   return button;
 }

@@ -1,6 +1,7 @@
 import type { ErrorCode } from './shared/protocol.js';
 import { isRetryableStatus, parseRetryAfter } from './retry-timing.js';
 import { StreamError } from './stream-error.js';
+import { strings } from './strings.js';
 
 /**
  * Turns an HTTP error response into a {@link StreamError}: the protocol's
@@ -16,7 +17,7 @@ export async function errorFromResponse(response: Response): Promise<StreamError
   };
   const body = await readErrorBody(response);
   if (body) return new StreamError(body.code, body.message, init);
-  return new StreamError('http_error', `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`, init);
+  return new StreamError('http_error', strings.httpError(`${response.status}${response.statusText ? ` ${response.statusText}` : ''}`), init);
 }
 
 async function readErrorBody(response: Response): Promise<{ code: ErrorCode; message: string } | undefined> {

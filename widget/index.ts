@@ -21,4 +21,7 @@ export type { StreamCallOptions, StreamClientOptions } from './stream-client.js'
 export { isStreamError, StreamError } from './stream-error.js';
 export type { ClientErrorCode, StreamErrorCode } from './stream-error.js';
 export type { RetryPolicy } from './retry-timing.js';
+export { registerLocale } from './i18n.js';
+export type { LocaleStrings } from './i18n.js';
+export type { Strings } from './strings.js';
 export type * from './shared/protocol.js';

@@ -1,20 +1,20 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { strings } from './strings.js';
+import type { Translation } from './i18n.js';
 import type { AnswerStats } from './stream-controller.js';
-
-const count = new Intl.NumberFormat('en');
-const speed = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
 
 /**
  * Token usage of one answer as one short line: prompt and completion tokens, and the
- * speed once it can be measured. Estimates (while streaming) are marked with `~`.
+ * speed once it can be measured, in the element's language (numbers and plurals from
+ * `Intl`). Estimates (while streaming) are marked with `~`.
  */
-export function renderStats(stats: AnswerStats): TemplateResult {
+export function renderStats(stats: AnswerStats, t: Translation): TemplateResult {
+  const { strings } = t;
   const approx = stats.source === 'estimate' ? '~' : '';
+  const { promptTokens: prompt, completionTokens: completion, tokensPerSecond: speed } = stats;
   return html`<span class="usage" part="usage"
-    >${stats.promptTokens === undefined ? nothing : `${count.format(stats.promptTokens)} prompt · `}${approx}${strings.completionTokens(
-      stats.completionTokens,
-      count.format(stats.completionTokens),
-    )}${stats.tokensPerSecond === undefined ? nothing : ` · ${speed.format(stats.tokensPerSecond)} tokens/s`}</span
+    >${prompt === undefined ? nothing : `${strings.promptTokens(t.count(prompt), t.plural(prompt))} · `}${approx}${strings.completionTokens(
+      t.count(completion),
+      t.plural(completion),
+    )}${speed === undefined ? nothing : ` · ${strings.tokensPerSecond(t.decimal(speed))}`}</span
   >`;
 }

@@ -1,11 +1,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RetryEvent } from './shared/protocol.js';
+import type { Translation } from './i18n.js';
+import { errorText } from './i18n-error-text.js';
 import { renderStats } from './stats-line.js';
-import { strings } from './strings.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
 
 /** A message the user sent: plain text, never markup; the last one can be edited (`onEdit`). */
-export function renderUserMessage(content: string, onEdit?: () => void): TemplateResult {
+export function renderUserMessage(t: Translation, content: string, onEdit?: () => void): TemplateResult {
+  const { strings } = t;
   // No whitespace around the content: the bubble keeps the message's own line breaks.
   const edit = onEdit
     ? html`<div class="actions"><button class="secondary" part="edit-button" type="button" aria-label=${strings.editLast} @click=${onEdit}>${strings.edit}</button></div>`
@@ -19,7 +21,8 @@ export interface AnswerActions {
   onRegenerate: (() => void) | undefined;
 }
 
-function renderActions(actions: AnswerActions): TemplateResult {
+function renderActions(t: Translation, actions: AnswerActions): TemplateResult {
+  const { strings } = t;
   return html`<div class="actions">
     <button class="secondary" part="copy-button" type="button" aria-label=${strings.copyAnswer} @click=${actions.onCopy}>${strings.copy}</button>
     ${actions.onRegenerate
@@ -32,10 +35,10 @@ function renderActions(actions: AnswerActions): TemplateResult {
  * The model's reasoning above its answer, as a disclosure: plain text (model output,
  * never markup), outside any live region. Nothing when there is none.
  */
-export function renderReasoning(text: string, open: boolean, thinking: boolean): TemplateResult | typeof nothing {
+export function renderReasoning(t: Translation, text: string, open: boolean, thinking: boolean): TemplateResult | typeof nothing {
   return text
     ? html`<details class="reasoning" part="reasoning" ?open=${open}
-        ><summary>${thinking ? 'Thinking…' : 'Thoughts'}</summary>
+        ><summary>${thinking ? t.strings.thinking : t.strings.thoughts}</summary>
         <div>${text}</div></details
       >`
     : nothing;
@@ -53,6 +56,7 @@ export interface FailedTurn {
  * when it happened).
  */
 export function renderAnswer(
+  t: Translation,
   content: HTMLElement,
   stats: AnswerStats | undefined,
   reasoning: TemplateResult | typeof nothing,
@@ -62,13 +66,13 @@ export function renderAnswer(
   return html`<div class="message assistant" part="message assistant">
     ${reasoning}${content}${stats || failed
       ? html`<div class="meta">
-          ${stats ? renderStats(stats) : nothing}
+          ${stats ? renderStats(stats, t) : nothing}
           ${failed
             ? html`<span class="error" part="error">${failed.failure}</span>
-                <button class="secondary" part="retry-button" type="button" @click=${failed.onRetry}>${strings.retry}</button>`
+                <button class="secondary" part="retry-button" type="button" @click=${failed.onRetry}>${t.strings.retry}</button>`
             : nothing}
         </div>`
-      : nothing}${actions ? renderActions(actions) : nothing}
+      : nothing}${actions ? renderActions(t, actions) : nothing}
   </div>`;
 }
 
@@ -77,24 +81,26 @@ export function renderAnswer(
  * streams, live usage, and after an error or a cancel the reason and a Retry button.
  */
 export function renderLiveAnswer(
+  t: Translation,
   content: HTMLElement,
   stream: StreamController,
   onRetry: () => void,
   showUsage: boolean,
   reasoning: TemplateResult | typeof nothing,
 ): TemplateResult {
+  const { strings } = t;
   const failed = stream.status === 'error' || stream.status === 'cancelled';
   return html`<div class="message assistant" part="message assistant" aria-busy=${stream.busy ? 'true' : 'false'}>
     ${reasoning}${content}
     ${stream.busy
       ? html`<span class="typing" part="typing-indicator"
           ><span aria-hidden="true"></span><span aria-hidden="true"></span><span aria-hidden="true"></span
-          ><span class="visually-hidden">The assistant is writing…</span></span
+          ><span class="visually-hidden">${strings.writing}</span></span
         >`
       : nothing}
     <div class="meta">
-      ${stream.retrying ? html`<span>${retryLabel(stream.retrying)}</span>` : nothing} ${stream.stats && showUsage ? renderStats(stream.stats) : nothing}
-      ${stream.status === 'error' ? html`<span class="error" part="error" role="alert">${stream.error?.message}</span>` : nothing}
+      ${stream.retrying ? html`<span>${retryLabel(t, stream.retrying)}</span>` : nothing} ${stream.stats && showUsage ? renderStats(stream.stats, t) : nothing}
+      ${stream.status === 'error' ? html`<span class="error" part="error" role="alert">${errorText(stream.error, strings)}</span>` : nothing}
       ${stream.status === 'cancelled' ? html`<span>${strings.cancelled}</span>` : nothing}
       ${failed ? html`<button class="secondary" part="retry-button" type="button" @click=${onRetry}>${strings.retry}</button>` : nothing}
     </div>
@@ -102,6 +108,6 @@ export function renderLiveAnswer(
 }
 
 /** A wait of a second or more (a rate limit's `Retry-After`, a backoff) says why, in the server's words. */
-function retryLabel(retry: RetryEvent): string {
-  return retry.delayMs >= 1_000 ? `${retry.reason} Retrying in ${Math.ceil(retry.delayMs / 1_000)} s…` : 'Retrying…';
+function retryLabel(t: Translation, retry: RetryEvent): string {
+  return retry.delayMs >= 1_000 ? t.strings.retryingIn(t.count(Math.ceil(retry.delayMs / 1_000)), retry.reason) : t.strings.retrying;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,35 @@ describe('the script-tag file (dist/ai-stream-chat.js)', () => {
     // The only absolute URL: a base for resolving the endpoint outside a browser page.
     const thirdParty = urls.filter((url) => !/^http:\/\/localhost\/?$/.test(url));
     expect(thirdParty).toEqual([]);
+  });
+});
+
+/** Each locale file's budget, min+gzip: a page loads one beside the script-tag file, for its visitors' language. */
+const localeBudgetBytes = 1536;
+
+describe('the locale files (dist/locales/*.js)', () => {
+  const locales = (): string[] => readdirSync(join(outDir, 'locales')).filter((name) => name.endsWith('.js'));
+
+  it('are built, one per widget/locales/*.ts', () => {
+    const sources = readdirSync(join(root, 'widget/locales')).filter((name) => name.endsWith('.ts'));
+    expect(locales().sort()).toEqual(sources.map((name) => name.replace(/\.ts$/, '.js')).sort());
+  });
+
+  it(`are each at most ${localeBudgetBytes} bytes min+gzip`, () => {
+    const sizes = Object.fromEntries(
+      locales().map((name) => [name, gzipSync(readFileSync(join(outDir, 'locales', name)), { level: 9 }).length]),
+    );
+    console.log(`dist/locales: ${Object.entries(sizes).map(([name, bytes]) => `${name} ${bytes} B`).join(', ')} gzip (budget ${localeBudgetBytes} each)`);
+    for (const [name, bytes] of Object.entries(sizes)) expect(bytes, name).toBeLessThanOrEqual(localeBudgetBytes);
+  });
+
+  it('register with the script-tag file next to them, and import nothing else', () => {
+    expect(scriptTagFile).toMatch(/export\s*\{[^}]*\bregisterLocale\b/);
+    for (const name of locales()) {
+      const code = readFileSync(join(outDir, 'locales', name), 'utf8');
+      expect(importsOf(code), name).toEqual(['../ai-stream-chat.js']);
+      expect(code, name).not.toMatch(/https?:\/\//);
+    }
   });
 });
 
