@@ -183,7 +183,7 @@ export type TtftRound = number[];
  * so drift on a noisy machine hits all alike; each request is alone on the machine's
  * network path. Every server is a fresh process, warmed up first.
  */
-export async function measureTtft(upstream: BenchProcess, variants: readonly BenchVariant[], rounds: number, answer: BenchPrompt): Promise<{ labels: string[]; rounds: TtftRound[] }> {
+export async function measureTtft(upstream: BenchProcess, variants: readonly BenchVariant[], rounds: number, answer: BenchPrompt): Promise<{ labels: string[]; rounds: TtftRound[]; cpuMicrosPerRequest: number[] }> {
   const servers = await Promise.all(variants.map((v) => spawnServer(v.kind, upstream.url, v.env)));
   const agent = newAgent();
   try {
@@ -192,6 +192,8 @@ export async function measureTtft(upstream: BenchProcess, variants: readonly Ben
       ...variants.map((v, i) => targetFor(v, servers[i]?.url ?? '', 'openai', upstream.url)),
     ];
     for (const target of targets) await warmUp(target, agent);
+    // CPU time is what a loaded machine inflates least: each server's per request, this phase.
+    const before = await Promise.all(servers.map((s) => s.stats()));
     const out: TtftRound[] = [];
     for (let round = 0; round < rounds; round++) {
       const times = new Array<number>(targets.length).fill(Number.NaN);
@@ -205,7 +207,9 @@ export async function measureTtft(upstream: BenchProcess, variants: readonly Ben
       }
       out.push(times);
     }
-    return { labels: targets.map((t) => t.label), rounds: out };
+    const after = await Promise.all(servers.map((s) => s.stats()));
+    const cpuMicrosPerRequest = servers.map((_, i) => ((after[i]?.cpuMicros ?? Number.NaN) - (before[i]?.cpuMicros ?? Number.NaN)) / rounds);
+    return { labels: targets.map((t) => t.label), rounds: out, cpuMicrosPerRequest };
   } finally {
     agent.destroy();
     await Promise.all(servers.map((s) => s.close()));

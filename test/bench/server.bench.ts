@@ -129,7 +129,7 @@ export default async function serverBench(): Promise<BenchSection> {
     const answer = prompt(8, TTFT_FIRST_TOKEN_MS, 0);
     try {
       const ttftLoad = loadNow();
-      const { rounds: ttft } = await measureTtft(upstream, ttftVariants, TTFT_BLOCKS * TTFT_PER_BLOCK, answer);
+      const { rounds: ttft, cpuMicrosPerRequest } = await measureTtft(upstream, ttftVariants, TTFT_BLOCKS * TTFT_PER_BLOCK, answer);
       // Index 0 is the upstream directly, then the variants in order.
       const column = (i: number): number[] => ttft.map((round) => round[i] ?? Number.NaN);
       const direct = column(0);
@@ -147,6 +147,13 @@ export default async function serverBench(): Promise<BenchSection> {
         const d = added(i + 1);
         return `${fmt(medianOf(d), 2)} (${fmt(quantile(d, 0.25), 2)}–${fmt(quantile(d, 0.75), 2)})`;
       }, `ours ≤ +${BUDGET.ttftAddedMs} ms`);
+      const passCpu = cpuMicrosPerRequest[ttftVariants.indexOf(PASS_THROUGH)];
+      row(`Server CPU time per request in that phase, µs (an ${answer.chars}-character answer; CPU time is what a loaded machine inflates least)`, (v) => {
+        const i = ttftVariants.indexOf(v);
+        const cpu = cpuMicrosPerRequest[i];
+        if (i < 0 || cpu === undefined) return '';
+        return v === PASS_THROUGH ? fmt(cpu, 0) : `${fmt(cpu, 0)} (${fmt(cpu / (passCpu ?? Number.NaN), 2)}×)`;
+      }, 'for information');
       const passAdds = base.map((t, r) => t - (direct[r] ?? Number.NaN));
       verdicts.push(`Time to first token, the pass-through over the upstream directly: +${fmt(medianOf(passAdds), 2)} ms (p50 of ${passAdds.length} paired requests; block medians ${spread(blocks(passAdds), 2)}); load ${ttftLoad.toFixed(1)} at the start`);
       ttftVariants.forEach((v, i) => {
