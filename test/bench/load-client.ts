@@ -29,6 +29,8 @@ export interface StreamResult {
   endedAt: number;
   /** Characters of answer text received (UTF-16 units, as the upstream's deltas are measured). */
   chars: number;
+  /** The answer text as received, when `keepText` was set (for byte-exact checks). */
+  text: string | undefined;
   error: string | undefined;
 }
 
@@ -41,6 +43,8 @@ export interface StreamOptions {
   timeoutMs?: number;
   /** Aborting it ends the stream from the client side, as a visitor leaving. */
   signal?: AbortSignal;
+  /** Keep the answer's text in the result, to compare it with the upstream's. */
+  keepText?: boolean;
 }
 
 type Decoded = { text?: string; end?: true; error?: string };
@@ -94,7 +98,7 @@ const DECODERS: Record<WireFormat, (message: EventSourceMessage) => Decoded> = {
 export function streamAnswer(target: BenchTarget, content: string, options: StreamOptions): Promise<StreamResult> {
   const payload = target.body(content);
   const decode = DECODERS[target.format];
-  const result: StreamResult = { ok: false, cancelled: false, status: 0, startedAt: performance.now(), firstTextAt: undefined, endedAt: 0, chars: 0, error: undefined };
+  const result: StreamResult = { ok: false, cancelled: false, status: 0, startedAt: performance.now(), firstTextAt: undefined, endedAt: 0, chars: 0, text: options.keepText ? '' : undefined, error: undefined };
 
   return new Promise((resolve) => {
     let settled = false;
@@ -121,6 +125,7 @@ export function streamAnswer(target: BenchTarget, content: string, options: Stre
         if (decoded.text) {
           result.firstTextAt ??= performance.now();
           result.chars += decoded.text.length;
+          if (result.text !== undefined) result.text += decoded.text;
           options.onText?.(decoded.text.length);
         }
         if (decoded.error) result.error ??= decoded.error;

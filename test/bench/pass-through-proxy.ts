@@ -1,5 +1,8 @@
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 
+/** Below Node's default server keep-alive timeout (5 s), which the local upstream keeps. */
+const FREE_SOCKET_MS = 4_000;
+
 /**
  * The benchmark's baseline: the least a server can do to stream an answer, a node:http
  * proxy that forwards the request to the upstream and pipes the response bytes back
@@ -11,8 +14,11 @@ import { Agent, createServer, request as httpRequest, type Server } from 'node:h
  */
 export function createPassThroughProxy(upstreamOrigin: string): Server {
   const upstream = new URL(upstreamOrigin);
-  // Keep-alive and no socket cap, as undici's global fetch (what our server uses) has.
-  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  // Keep-alive and no socket cap, as our server's node:http transport has. An idle
+  // socket is closed after FREE_SOCKET_MS, before the upstream's own 5 s keep-alive
+  // timeout: reusing a socket the upstream is closing fails the request (a 502 here,
+  // with no retry), which under heavy load from elsewhere failed whole warm-up rounds.
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, timeout: FREE_SOCKET_MS });
 
   return createServer((req, res) => {
     const forward = httpRequest(

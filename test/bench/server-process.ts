@@ -3,8 +3,12 @@
  * that `process.cpuUsage()` and the RSS it reports belong to that server alone (the
  * load client and the upstream run elsewhere).
  *
- *   node --import tsx test/bench/server-process.ts upstream
- *   node --import tsx test/bench/server-process.ts ours|passthrough|aisdk UPSTREAM_URL
+ *   node server-process.js upstream
+ *   node server-process.js ours|passthrough|aisdk|aisdk-hono UPSTREAM_URL [ENV_JSON]
+ *
+ * ENV_JSON: variables set on top of the shipped defaults for `ours` (a variant of
+ * bench-variants.ts), e.g. `{"AI_STREAM_COALESCE_MS":"0"}`; the process's own
+ * environment is not read, so nothing from the shell changes what is measured.
  *
  * Started with an IPC channel (`fork`, see spawn-server.ts); it answers the parent's
  * {@link ParentMessage}s with {@link ChildMessage}s.
@@ -17,12 +21,15 @@ import { loadConfig } from '../../api/_lib/config/config.js';
 import { createStreamHandler } from '../../api/_lib/handler.js';
 import { silentLogger } from '../../api/_lib/ops/log.js';
 import { startUpstream } from '../../demo/upstream/server.js';
+import { loadSharedState } from '../../api/_lib/store/shared-state.js';
 import { createAiSdkHandler } from './ai-sdk-handler.js';
+import { createAiSdkNodeServer } from './ai-sdk-node-server.js';
+import type { ServerKind } from './bench-variants.js';
 import { createPassThroughProxy } from './pass-through-proxy.js';
 import { benchProviderEnv } from './provider-routes.js';
 
 /** What a bench process runs. */
-export type ServerRole = 'upstream' | 'ours' | 'passthrough' | 'aisdk';
+export type ServerRole = ServerKind;
 
 /** Parent → child. */
 export type ParentMessage =
@@ -55,7 +62,7 @@ const PEAK_SAMPLE_MS = 20;
 /** How long a server under test keeps an idle keep-alive socket (Node's default is 5 s). */
 const IDLE_SOCKET_MS = 120_000;
 
-async function start(role: ServerRole, upstreamUrl: string | undefined): Promise<{ url: string; close: () => void }> {
+async function start(role: ServerRole, upstreamUrl: string | undefined, variantEnv: Record<string, string>): Promise<{ url: string; close: () => void }> {
   if (role === 'upstream') {
     // Unpaced by default; every bench request sets its own pace and length with markers.
     const upstream = await startUpstream({ pace: { firstTokenMs: 0, tokensPerSecond: 0 } });
@@ -64,13 +71,16 @@ async function start(role: ServerRole, upstreamUrl: string | undefined): Promise
   if (!upstreamUrl) throw new Error(`${role} needs the upstream URL as its second argument`);
   let server: Server;
   if (role === 'passthrough') server = createPassThroughProxy(new URL(upstreamUrl).origin);
-  else if (role === 'aisdk') server = createServer(getRequestListener(createAiSdkHandler(upstreamUrl)));
+  else if (role === 'aisdk') server = createAiSdkNodeServer(upstreamUrl);
+  else if (role === 'aisdk-hono') server = createServer(getRequestListener(createAiSdkHandler(upstreamUrl)));
   else {
     // The shipped defaults (coalescing, heartbeat, limits), as `npm start` and Vercel run
-    // them, every provider pointed at the upstream (the alias of a request picks one);
-    // the log is silenced because it is a few lines per stream, not per token.
-    const config = loadConfig(benchProviderEnv(upstreamUrl));
-    server = createServer(getRequestListener(createStreamHandler(config, { log: silentLogger })));
+    // them, every provider pointed at the upstream (the alias of a request picks one),
+    // the variant's variables on top; the store and rate limits as api/chat/stream.ts
+    // makes them (memory store: no Redis variables here). The log is silenced because
+    // it is a few lines per stream, not per token.
+    const env = { ...benchProviderEnv(upstreamUrl), ...variantEnv };
+    server = createServer(getRequestListener(createStreamHandler(loadConfig(env), { ...loadSharedState(env), log: silentLogger })));
   }
   // The load client reuses its sockets from the warm-up for the measurement. Under heavy
   // load from elsewhere a warm-up round's slowest stream can end more than Node's default
@@ -92,8 +102,8 @@ async function start(role: ServerRole, upstreamUrl: string | undefined): Promise
 
 const send = (message: ChildMessage): void => void process.send?.(message);
 
-const [role, upstreamUrl] = process.argv.slice(2) as [ServerRole, string | undefined];
-const running = await start(role, upstreamUrl);
+const [role, upstreamUrl, envJson] = process.argv.slice(2) as [ServerRole, string | undefined, string | undefined];
+const running = await start(role, upstreamUrl, envJson ? (JSON.parse(envJson) as Record<string, string>) : {});
 let peak: number | undefined;
 let sampler: NodeJS.Timeout | undefined;
 

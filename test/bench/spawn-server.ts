@@ -25,11 +25,12 @@ const START_TIMEOUT_MS = 30_000;
  * every child write a V8 CPU profile there when it exits (sampled every 100 µs), and
  * `BENCH_NODE_ARGS="--trace-gc …"` passes extra flags to every child.
  */
-export async function spawnServer(role: ServerRole, upstreamUrl?: string): Promise<BenchProcess> {
+export async function spawnServer(role: ServerRole, upstreamUrl?: string, env?: Readonly<Record<string, string>>): Promise<BenchProcess> {
   const profileDir = process.env['BENCH_CPU_PROF'];
   // Plain JavaScript, as deployed (see transpile.ts).
   const entry = await transpiledServerEntry();
-  const child = fork(entry, upstreamUrl ? [role, upstreamUrl] : [role], {
+  const args = upstreamUrl ? [role, upstreamUrl, ...(env ? [JSON.stringify(env)] : [])] : [role];
+  const child = fork(entry, args, {
     execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-interval', '100', `--cpu-prof-dir=${profileDir}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,11 +1,16 @@
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** Inside node_modules, so that the emitted files resolve their packages from the project's. */
-const outRoot = join(root, 'node_modules', '.cache', 'ai-stream-chat-bench');
+/**
+ * Inside node_modules, so that the emitted files resolve their packages from the
+ * project's; one folder per checkout, because worktrees may share one node_modules and
+ * each emit starts by emptying its folder.
+ */
+const outRoot = join(root, 'node_modules', '.cache', `ai-stream-chat-bench-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
 /** What a bench server process imports: the server, the upstream, the bench's own servers. */
 const TREES = ['api', 'widget/shared', 'demo/upstream', 'test/bench'];
 

@@ -112,6 +112,41 @@ describe.each([
     expect(deltas.length).toBeGreaterThanOrEqual(40);
   });
 
+  it('sends the method, path and query, Host, Content-Length and the body byte for byte, to each URL its own', async () => {
+    // A recording server: what arrives on the wire, not what the transport meant to send.
+    const seen: Array<{ method: string; url: string; host: string; length: string; body: Buffer }> = [];
+    const recorder = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host ?? '', length: req.headers['content-length'] ?? '', body: Buffer.concat(chunks) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    const origin = `127.0.0.1:${(recorder.address() as AddressInfo).port}`;
+    try {
+      // Multi-byte characters: the length is in bytes, not UTF-16 units.
+      const body = JSON.stringify({ text: 'héllo 🌊 – ☃' });
+      const urls = [`http://${origin}/v1beta/models/gemini-flash:streamGenerateContent?alt=sse`, `http://${origin}/v1/chat/completions`, `http://${origin}/v1beta/models/gemini-flash:streamGenerateContent?alt=sse`];
+      for (const url of urls) {
+        const response = await send(transport, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).response;
+        expect(response.status).toBe(200);
+        expect(await collect(response.body).ended).toBe('end');
+      }
+      expect(seen.map((r) => r.url)).toEqual(urls.map((u) => new URL(u).pathname + new URL(u).search));
+      for (const request of seen) {
+        expect(request.method).toBe('POST');
+        expect(request.host).toBe(origin);
+        expect(request.length).toBe(String(Buffer.byteLength(body)));
+        expect(request.body.equals(Buffer.from(body, 'utf8'))).toBe(true);
+      }
+    } finally {
+      recorder.closeAllConnections();
+      await new Promise<void>((resolve) => recorder.close(() => resolve()));
+    }
+  });
+
   it('delivers an error status with its headers and body', async () => {
     const response = await send(transport, `${upstream.url}/chat/completions`, init('rate me [[fault:429]]')).response;
     expect(response.status).toBe(429);
