@@ -16,6 +16,11 @@ export const strings = {
   regenerate: 'Regenerate',
   edit: 'Edit',
   editLast: 'Edit your last message',
+  /** The chat's name when it has no `heading` (its region, and in launcher mode its button). */
+  chat: 'Chat',
+  closeChat: 'Close chat',
+  suggestions: 'Suggestions',
+  jumpToLatest: 'Jump to latest',
   /** The usage line's completion count, singular or plural. */
   completionTokens: (count: number, formatted: string): string => `${formatted} completion token${count === 1 ? '' : 's'}`,
   /** A cross-origin endpoint that refused this page's origin (see StreamClient). */

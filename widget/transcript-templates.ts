@@ -4,6 +4,19 @@ import { renderStats } from './stats-line.js';
 import { strings } from './strings.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
 
+/**
+ * The assistant's name and avatar above its messages, as the site set them (never from
+ * model output): the avatar is the only image the element ever loads, from the URL in
+ * `assistant-avatar`, and is decorative (`alt=""`) since the name, if any, is text
+ * beside it. Nothing when neither is set.
+ */
+export function renderSender(name: string, avatar: string): TemplateResult | typeof nothing {
+  if (!name && !avatar) return nothing;
+  return html`<div class="sender" part="sender">
+    ${avatar ? html`<img part="avatar" src=${avatar} alt="" width="28" height="28" />` : nothing}${name}
+  </div>`;
+}
+
 /** A message the user sent: plain text, never markup; the last one can be edited (`onEdit`). */
 export function renderUserMessage(content: string, onEdit?: () => void): TemplateResult {
   // No whitespace around the content: the bubble keeps the message's own line breaks.
@@ -58,9 +71,10 @@ export function renderAnswer(
   reasoning: TemplateResult | typeof nothing,
   failed: FailedTurn | undefined,
   actions: AnswerActions | undefined,
+  sender: TemplateResult | typeof nothing = nothing,
 ): TemplateResult {
   return html`<div class="message assistant" part="message assistant">
-    ${reasoning}${content}${stats || failed
+    ${sender}${reasoning}${content}${stats || failed
       ? html`<div class="meta">
           ${stats ? renderStats(stats) : nothing}
           ${failed
@@ -82,10 +96,11 @@ export function renderLiveAnswer(
   onRetry: () => void,
   showUsage: boolean,
   reasoning: TemplateResult | typeof nothing,
+  sender: TemplateResult | typeof nothing = nothing,
 ): TemplateResult {
   const failed = stream.status === 'error' || stream.status === 'cancelled';
   return html`<div class="message assistant" part="message assistant" aria-busy=${stream.busy ? 'true' : 'false'}>
-    ${reasoning}${content}
+    ${sender}${reasoning}${content}
     ${stream.busy
       ? html`<span class="typing" part="typing-indicator"
           ><span aria-hidden="true"></span><span aria-hidden="true"></span><span aria-hidden="true"></span
