@@ -177,11 +177,13 @@ export class AiStreamChat extends LitElement {
     this.#announcer.setAttribute('aria-relevant', 'additions');
     this.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape') return;
-      // A launcher panel is closed, like any popup (an answer goes on; Cancel is a button).
-      if (this.launcher && this.open) this.open = false;
-      else if (this.#stream.busy) this.cancel();
-      else return;
-      event.preventDefault();
+      // In launcher mode Esc closes the panel, like any popup, and never cancels: an
+      // answer goes on behind a closed panel (Cancel is a button).
+      if (this.launcher ? this.open : this.#stream.busy) {
+        event.preventDefault();
+        if (this.launcher) this.open = false;
+        else this.cancel();
+      }
     });
   }
 
@@ -315,10 +317,6 @@ export class AiStreamChat extends LitElement {
     </section>`;
   }
 
-  protected override firstUpdated(): void {
-    this.#follower.observe(this.renderRoot.querySelector<HTMLElement>('.transcript') ?? undefined);
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Judged before the panel hides: a hidden element loses focus.
     if (changed.has('open') && !this.open) this.#focusInPanel = this.matches(':focus-within');
@@ -326,10 +324,16 @@ export class AiStreamChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('endpoint')) this.#defaultClient = undefined;
+    // Looked up after every render: switching `launcher` draws the chat anew.
+    this.#follower.observe(this.renderRoot.querySelector<HTMLElement>('.transcript') ?? undefined);
     this.#follower.follow();
     // Not on the first render: a page that starts with the panel open keeps its focus.
     if (this.launcher && changed.has('open') && changed.get('open') !== undefined) {
-      if (this.open) this.renderRoot.querySelector('textarea')?.focus();
+      if (this.open) {
+        // A hidden transcript loses its scroll position: show the latest, as a chat app does.
+        this.#follower.jumpToEnd();
+        this.renderRoot.querySelector('textarea')?.focus();
+      }
       else if (this.#focusInPanel) this.renderRoot.querySelector<HTMLElement>('.launcher-button')?.focus();
       this.dispatchEvent(new AiStreamToggleEvent(this.open));
     }

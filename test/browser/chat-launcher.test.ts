@@ -115,6 +115,9 @@ describe('<ai-stream-chat launcher>', () => {
     await sendKeys({ press: 'Escape' });
     await chat.updateComplete;
     expect(chat.open, 'Esc closed the panel').to.equal(false);
+    // Esc again, on the launcher button of the closed panel: still no cancel.
+    expect(focused(chat)).to.equal(launcherButton(chat));
+    await sendKeys({ press: 'Escape' });
     const finished = await done;
     expect(cancelled, 'Esc did not cancel the answer').to.equal(false);
     expect(finished.usage.completionTokens).to.equal(240);
@@ -123,6 +126,11 @@ describe('<ai-stream-chat launcher>', () => {
     await chat.updateComplete;
     expect(shadow(chat).querySelector('[part~="assistant"] [part~="content"]')?.textContent).to.contain(id);
     expect(focused(chat)?.tagName, 'opened by the page, focus still moves in').to.equal('TEXTAREA');
+    // The transcript shows the end of the answer, as it would have had the panel stayed open.
+    await painted();
+    const transcript = part(chat, 'transcript');
+    if (!transcript) throw new Error('no transcript');
+    expect(transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight).to.be.below(30);
   });
 
   it('a page that starts with the panel open keeps its own focus', async () => {
