@@ -237,8 +237,9 @@ export class AiStreamChat extends LitElement {
   }
 
   override render(): TemplateResult {
-    if (!this.launcher) return this.#renderChat();
-    const launcher = { open: this.open, position: this.launcherPosition, label: this.heading || strings.chat, onToggle: this.#onToggle };
+    const launcher = this.launcher
+      ? { open: this.open, position: this.launcherPosition, label: this.heading || strings.chat, onToggle: this.#onToggle }
+      : undefined;
     return renderLauncher(launcher, this.#renderChat());
   }
 
@@ -317,6 +318,10 @@ export class AiStreamChat extends LitElement {
     </section>`;
   }
 
+  protected override firstUpdated(): void {
+    this.#follower.observe(this.renderRoot.querySelector<HTMLElement>('.transcript') ?? undefined);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Judged before the panel hides: a hidden element loses focus.
     if (changed.has('open') && !this.open) this.#focusInPanel = this.matches(':focus-within');
@@ -324,8 +329,6 @@ export class AiStreamChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('endpoint')) this.#defaultClient = undefined;
-    // Looked up after every render: switching `launcher` draws the chat anew.
-    this.#follower.observe(this.renderRoot.querySelector<HTMLElement>('.transcript') ?? undefined);
     this.#follower.follow();
     // Not on the first render: a page that starts with the panel open keeps its focus.
     if (this.launcher && changed.has('open') && changed.get('open') !== undefined) {

@@ -1,4 +1,4 @@
-import { html, svg, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
 
 /**
  * The page corner of the launcher button (and of the panel above it). `bottom-end` and
@@ -43,26 +43,30 @@ const bubble = svg`<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2
 const cross = svg`<path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"/>`;
 
 /**
- * Launcher mode: `panel` (the chat, with `id="panel"`) fixed above a round button in a
- * page corner, hidden while closed (it stays in the DOM, so the conversation and a
- * streaming answer go on). Everything is `position: fixed` inside the shadow root:
- * nothing is added to the host page.
+ * The chat (`chat`, with `id="panel"`), and in launcher mode (`options` given) the round
+ * button in a page corner that opens it as a panel above it; the panel is hidden while
+ * closed but stays in the DOM, so the conversation and a streaming answer go on.
+ * Everything is `position: fixed` inside the shadow root: nothing is added to the host
+ * page. One template for both modes, so switching `launcher` keeps the chat's DOM (the
+ * message box's text, the scroll position).
  */
-export function renderLauncher(options: LauncherOptions, panel: TemplateResult): TemplateResult {
-  const corner = positions.includes(options.position) ? options.position : 'bottom-end';
+export function renderLauncher(options: LauncherOptions | undefined, chat: TemplateResult): TemplateResult {
+  const corner = options && positions.includes(options.position) ? options.position : 'bottom-end';
   // The button first: the panel it controls follows it in the reading order.
-  return html`<div class="launcher ${corner} ${options.open ? 'open' : ''}">
-    <button
-      class="launcher-button"
-      part="launcher-button"
-      type="button"
-      aria-label=${options.label}
-      aria-expanded=${options.open ? 'true' : 'false'}
-      aria-controls="panel"
-      @click=${options.onToggle}
-    >
-      <svg viewBox="0 0 24 24" aria-hidden="true">${options.open ? cross : bubble}</svg>
-    </button>
-    ${panel}
+  return html`<div class=${options ? `launcher ${corner}${options.open ? ' open' : ''}` : 'inline'}>
+    ${options
+      ? html`<button
+          class="launcher-button"
+          part="launcher-button"
+          type="button"
+          aria-label=${options.label}
+          aria-expanded=${options.open ? 'true' : 'false'}
+          aria-controls="panel"
+          @click=${options.onToggle}
+        >
+          <svg viewBox="0 0 24 24" aria-hidden="true">${options.open ? cross : bubble}</svg>
+        </button>`
+      : nothing}
+    ${chat}
   </div>`;
 }

@@ -133,6 +133,26 @@ describe('<ai-stream-chat launcher>', () => {
     expect(transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight).to.be.below(30);
   });
 
+  it('switching launcher on and off keeps the chat as it was: the conversation, the text in the message box', async () => {
+    const chat = await mountChat();
+    await chat.send(`Before the switch ${nonce()} [[length:30]]`);
+    const input = shadow(chat).querySelector('textarea');
+    const transcript = part(chat, 'transcript');
+    if (!input || !transcript) throw new Error('no message box or transcript');
+    input.value = 'half written';
+    chat.launcher = true;
+    chat.open = true;
+    await chat.updateComplete;
+    expect(shadow(chat).querySelector('textarea')).to.equal(input);
+    expect(part(chat, 'transcript')).to.equal(transcript);
+    expect(input.value).to.equal('half written');
+    chat.launcher = false;
+    await chat.updateComplete;
+    expect(part(chat, 'launcher-button')).to.equal(null);
+    expect(panelShown(chat)).to.equal(true);
+    expect(shadow(chat).querySelector('textarea')).to.equal(input);
+  });
+
   it('a page that starts with the panel open keeps its own focus', async () => {
     const field = document.createElement('input');
     field.setAttribute('aria-label', 'Search');
