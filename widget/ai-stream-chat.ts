@@ -154,7 +154,7 @@ export class AiStreamChat extends LitElement {
   readonly #answers = new WeakMap<ChatMessage, Answer>();
   #live: AnswerView | undefined;
   #defaultClient: StreamClient | undefined;
-  // Flips show or hide "Jump to latest".
+  // Its flips show or hide "Jump to latest".
   readonly #follower = new ScrollFollower(() => this.requestUpdate());
   // Whether focus was in the panel when it closed: then it goes back to the launcher button.
   #focusInPanel = false;
@@ -336,8 +336,7 @@ export class AiStreamChat extends LitElement {
         // A hidden transcript loses its scroll position: show the latest, as a chat app does.
         this.#follower.jumpToEnd();
         this.renderRoot.querySelector('textarea')?.focus();
-      }
-      else if (this.#focusInPanel) this.renderRoot.querySelector<HTMLElement>('.launcher-button')?.focus();
+      } else if (this.#focusInPanel) this.renderRoot.querySelector<HTMLElement>('.launcher-button')?.focus();
       this.dispatchEvent(new AiStreamToggleEvent(this.open));
     }
   }
