@@ -1,7 +1,8 @@
 /**
- * Takes the README's screenshot of the demo page, `docs/demo.png`: both chats after
- * an answer, from the built script-tag file, in Chromium. `npm run screenshot`
- * (after `npm run build`).
+ * Takes the README's screenshots, from the built script-tag file, in Chromium:
+ * `docs/demo.png`, the demo page with both chats after an answer, and
+ * `docs/launcher.png`, the launcher page with its panel open after a suggested
+ * question. `npm run screenshot` (after `npm run build`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { chromiumArgs, findBrowser } from '../test/support/find-browser.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const output = `${root}docs/demo.png`;
+const launcherOutput = `${root}docs/launcher.png`;
 
 if (!existsSync(`${root}dist/ai-stream-chat.js`)) {
   throw new Error('dist/ai-stream-chat.js is missing: run `npm run build` first.');
@@ -46,6 +48,19 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: output });
   process.stdout.write(`Wrote ${output}\n`);
+
+  // The launcher: open it, pick a suggestion, show the answer from its start.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${server.url}/launcher.html`);
+  await page.locator('#launcher-chat [part~="launcher-button"]').click();
+  const answered = done('#launcher-chat');
+  await page.locator('#launcher-chat [part~="suggestion"]').nth(1).click();
+  await answered;
+  await page.locator('#launcher-chat [part~="transcript"]').evaluate((transcript) => transcript.scrollTo({ top: 0 }));
+  await page.locator('#launcher-chat textarea').blur();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: launcherOutput });
+  process.stdout.write(`Wrote ${launcherOutput}\n`);
 } finally {
   await browser.close();
   await server.close();

@@ -51,16 +51,30 @@ export const aiStreamChatStyles = css`
   .chat {
     display: flex;
     flex-direction: column;
+    /* Never taller than the screen: the transcript gives way, so the message box stays in view (a phone's 844px). */
+    max-height: 100dvh;
     background: var(--_bg);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     overflow: hidden;
   }
+  .chat[hidden] {
+    display: none;
+  }
   .heading {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
     margin: 0;
     padding: 0.6em 1em;
     font-weight: 600;
     border-bottom: 1px solid var(--_border);
+  }
+  .close {
+    border-color: transparent;
+    font-size: 1.3em;
+    line-height: 1;
+    padding: 0.05em 0.35em;
   }
   .transcript {
     flex: 1;
@@ -116,9 +130,30 @@ export const aiStreamChatStyles = css`
   .content :is(p, ul, ol, pre, blockquote, table) {
     margin: 0.5em 0;
   }
+  /* Six visibly different levels, all above body text but h6 (muted instead). */
   .content :is(h1, h2, h3, h4, h5, h6) {
-    margin: 0.7em 0 0.3em;
-    font-size: 1.05em;
+    margin: 0.8em 0 0.3em;
+    line-height: 1.25;
+    font-weight: 650;
+  }
+  .content h1 {
+    font-size: 1.5em;
+  }
+  .content h2 {
+    font-size: 1.32em;
+  }
+  .content h3 {
+    font-size: 1.17em;
+  }
+  .content h4 {
+    font-size: 1.06em;
+  }
+  .content h5 {
+    font-size: 1em;
+  }
+  .content h6 {
+    font-size: 0.93em;
+    color: var(--_muted);
   }
   .content a {
     color: var(--_accent);
@@ -187,6 +222,107 @@ export const aiStreamChatStyles = css`
   }
   .user .actions {
     justify-content: flex-end;
+  }
+  .sender {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    margin-block-end: 0.3em;
+    font-size: 0.9em;
+    font-weight: 600;
+  }
+  .sender img {
+    width: 1.9em;
+    height: 1.9em;
+    border-radius: 50%;
+    object-fit: cover;
+  }
+  .start,
+  .suggestions {
+    display: flex;
+    flex-direction: column;
+    gap: 0.75em;
+  }
+  .suggestions {
+    flex-flow: row wrap;
+    gap: 0.5em;
+  }
+  .suggestions button {
+    border-radius: 999px;
+    padding: 0.35em 0.9em;
+    text-align: start;
+  }
+  .jump {
+    position: relative;
+  }
+  .jump button {
+    position: absolute;
+    inset-block-end: 0.6em;
+    inset-inline: 0;
+    width: fit-content;
+    margin-inline: auto;
+    border-radius: 999px;
+    padding: 0.3em 0.9em;
+    font-size: 0.85em;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
+  }
+  .launcher {
+    --_offset: var(--ai-stream-chat-launcher-offset, 1.25rem);
+  }
+  .launcher-button,
+  .panel {
+    position: fixed;
+    z-index: var(--ai-stream-chat-z-index, 2147483000);
+    inset-inline-end: var(--_offset);
+    box-shadow: 0 6px 24px rgb(0 0 0 / 22%);
+  }
+  .launcher-button {
+    inset-block-end: var(--_offset);
+    display: grid;
+    place-items: center;
+    width: 3.5em;
+    height: 3.5em;
+    padding: 0;
+    border-radius: 50%;
+  }
+  .launcher-button svg {
+    width: 1.6em;
+    height: 1.6em;
+    fill: currentColor;
+  }
+  .panel {
+    inset-block-end: calc(var(--_offset) + 4.25em);
+    width: min(var(--ai-stream-chat-panel-width, 25rem), 100vw - 2 * var(--_offset));
+    height: min(var(--ai-stream-chat-panel-height, 40rem), 100dvh - 4.25em - 3 * var(--_offset));
+  }
+  .panel .transcript {
+    max-height: none;
+    /* The page under the panel does not scroll when the transcript reaches its end. */
+    overscroll-behavior: contain;
+  }
+  .bottom-start > * {
+    inset-inline: var(--_offset) auto;
+  }
+  .bottom-left > * {
+    left: var(--_offset);
+    right: auto;
+  }
+  .bottom-right > * {
+    left: auto;
+    right: var(--_offset);
+  }
+  /* A phone: the panel takes the whole screen, over its button (closed from its title bar). */
+  @media (max-width: 30em) {
+    .panel {
+      inset: 0;
+      width: auto;
+      height: auto;
+      border: 0;
+      border-radius: 0;
+    }
+    .open .launcher-button {
+      display: none;
+    }
   }
   .copy-code {
     display: block;

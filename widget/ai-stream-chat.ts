@@ -11,7 +11,9 @@ import type { LocaleStrings } from './i18n.js';
 import { I18nController } from './i18n-controller.js';
 import { errorText } from './i18n-error-text.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
-import { renderAnswer, renderLiveAnswer, renderReasoning, renderUserMessage } from './transcript-templates.js';
+import { renderAnswer, renderLiveAnswer, renderReasoning, renderSender, renderUserMessage } from './transcript-templates.js';
+import { AiStreamToggleEvent, renderLauncher, type LauncherPosition } from './launcher.js';
+import { renderStartScreen, suggestionsFromAttribute } from './start-screen.js';
 
 /** An answer on screen: its content view, its reasoning, and once known its token counts. */
 interface Answer {
@@ -40,8 +42,17 @@ const keptAnnouncements = 3;
  * @fires ai-stream-done - The answer is complete, with usage ({@link AiStreamDoneEvent}).
  * @fires ai-stream-error - The answer failed ({@link AiStreamErrorEvent}).
  * @fires ai-stream-cancel - The answer was cancelled ({@link AiStreamCancelEvent}).
+ * @fires ai-stream-toggle - Launcher mode: the panel opened or closed ({@link AiStreamToggleEvent}).
  * @csspart chat - The outer frame.
- * @csspart heading - The title bar (only with `heading`).
+ * @csspart heading - The title bar (with `heading`, and always in launcher mode).
+ * @csspart launcher-button - Launcher mode: the round button in the page corner that opens and closes the panel.
+ * @csspart close-button - Launcher mode: closes the panel (in the title bar).
+ * @csspart start-screen - The greeting and suggestions, while the conversation is empty.
+ * @csspart greeting - The greeting, shown as the assistant's first message.
+ * @csspart suggestion - One suggested prompt (a button that sends it).
+ * @csspart sender - The assistant's name and avatar above its messages.
+ * @csspart avatar - The assistant's avatar image.
+ * @csspart jump-button - "Jump to latest", while an answer streams below where the reader scrolled.
  * @csspart transcript - The scrolling list of messages.
  * @csspart message - Every message; also `user` or `assistant`.
  * @csspart content - An assistant answer's rendered content.
@@ -75,6 +86,10 @@ const keptAnnouncements = 3;
  * @cssprop --ai-stream-chat-font-size - Base font size (default 15px).
  * @cssprop --ai-stream-chat-radius - Corner radius (default 12px).
  * @cssprop --ai-stream-chat-max-height - Height at which the transcript scrolls (default 32rem).
+ * @cssprop --ai-stream-chat-panel-width - Launcher mode: the panel's width (default 25rem).
+ * @cssprop --ai-stream-chat-panel-height - Launcher mode: the panel's height (default 40rem).
+ * @cssprop --ai-stream-chat-launcher-offset - Launcher mode: distance of the button from the page's edges (default 1.25rem).
+ * @cssprop --ai-stream-chat-z-index - Launcher mode: stacking level of the button and panel (default 2147483000).
  */
 export class AiStreamChat extends LitElement {
   static override styles = aiStreamChatStyles;
@@ -116,6 +131,29 @@ export class AiStreamChat extends LitElement {
    * over the locale picked by `lang` (the element's, else the page's, else the browser's).
    */
   @property({ attribute: false }) strings: LocaleStrings | undefined;
+  /**
+   * Launcher mode: a round button in a page corner opens the chat as a panel above it
+   * (full screen on phone-sized viewports). Without it, the chat sits in the page.
+   */
+  @property({ type: Boolean }) launcher = false;
+  /** Launcher mode: whether the panel is open (the visitor's button, Esc, or the page). */
+  @property({ type: Boolean, reflect: true }) open = false;
+  /** Launcher mode: the page corner of the button. @default 'bottom-end' */
+  @property({ attribute: 'launcher-position' }) launcherPosition: LauncherPosition = 'bottom-end';
+  /** A greeting shown, as the assistant's first message, while the conversation is empty. Text, never markup. */
+  @property() greeting = '';
+  /**
+   * Suggested prompts shown while the conversation is empty, as buttons that send them.
+   * The attribute separates them with `|`. Text, never markup.
+   */
+  @property({ converter: { fromAttribute: suggestionsFromAttribute } }) suggestions: string[] = [];
+  /** The assistant's name, shown above its messages. */
+  @property({ attribute: 'assistant-name' }) assistantName = '';
+  /**
+   * The URL of the assistant's avatar (set by the site, never by model output), shown
+   * beside its name. Under a CSP, its origin needs `img-src`.
+   */
+  @property({ attribute: 'assistant-avatar' }) assistantAvatar = '';
   /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
   @property({ attribute: false }) client: StreamClient | undefined;
 
@@ -123,7 +161,10 @@ export class AiStreamChat extends LitElement {
   readonly #answers = new WeakMap<ChatMessage, Answer>();
   #live: AnswerView | undefined;
   #defaultClient: StreamClient | undefined;
-  readonly #follower = new ScrollFollower();
+  // Its flips show or hide "Jump to latest".
+  readonly #follower = new ScrollFollower(() => this.requestUpdate());
+  // Whether focus was in the panel when it closed: then it goes back to the launcher button.
+  #focusInPanel = false;
   #chunker = new SentenceChunker();
   readonly #i18n = new I18nController(this, () => this.strings);
   readonly #announcer = document.createElement('div');
@@ -143,9 +184,13 @@ export class AiStreamChat extends LitElement {
     this.#announcer.setAttribute('aria-live', 'polite');
     this.#announcer.setAttribute('aria-relevant', 'additions');
     this.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.#stream.busy) {
+      if (event.key !== 'Escape') return;
+      // In launcher mode Esc closes the panel, like any popup, and never cancels: an
+      // answer goes on behind a closed panel (Cancel is a button).
+      if (this.launcher ? this.open : this.#stream.busy) {
         event.preventDefault();
-        this.cancel();
+        if (this.launcher) this.open = false;
+        else this.cancel();
       }
     });
   }
@@ -200,16 +245,34 @@ export class AiStreamChat extends LitElement {
   }
 
   override render(): TemplateResult {
+    const launcher = this.launcher
+      ? { open: this.open, position: this.launcherPosition, label: this.heading || this.#i18n.current.strings.chat, onToggle: this.#onToggle }
+      : undefined;
+    // The direction on the outer box too: the launcher's corner (bottom-end) follows it.
+    return renderLauncher(launcher, this.#renderChat(), this.#i18n.dir);
+  }
+
+  #renderChat(): TemplateResult {
     const busy = this.#stream.busy;
     const t = this.#i18n.current;
+    const { launcher } = this;
+    const title = this.heading || (launcher ? t.strings.chat : '');
+    const shown = this.#history.filter((message) => message.role !== 'system');
     return html`<section
-      class="chat"
+      class="chat ${launcher ? 'panel' : ''}"
       part="chat"
       dir=${this.#i18n.dir ?? nothing}
-      aria-labelledby=${this.heading ? 'heading' : nothing}
-      aria-label=${this.heading ? nothing : t.strings.chat}
+      id="panel"
+      role=${launcher ? 'dialog' : nothing}
+      ?hidden=${launcher && !this.open}
+      aria-labelledby=${title ? 'heading' : nothing}
+      aria-label=${title ? nothing : t.strings.chat}
     >
-      ${this.heading ? html`<div class="heading" part="heading" id="heading">${this.heading}</div>` : nothing}
+      ${title
+        ? html`<div class="heading" part="heading"><span id="heading">${title}</span>${launcher
+            ? html`<button class="secondary close" part="close-button" type="button" aria-label=${t.strings.closeChat} @click=${this.#onToggle}>×</button>`
+            : nothing}</div>`
+        : nothing}
       <div
         class="transcript"
         part="transcript"
@@ -219,10 +282,11 @@ export class AiStreamChat extends LitElement {
         tabindex="0"
         @click=${this.#onTranscriptClick}
       >
+        ${shown.length === 0 && !this.#live ? renderStartScreen(this.greeting, this.suggestions, this.#sender(), this.#onSuggestion, t.strings.suggestions) : nothing}
         ${
           // No keyed repeat: the list only grows or is replaced whole, and the answer
           // nodes are cached per message anyway (repeat would cost ~1 KB gzip).
-          this.#history.filter((message) => message.role !== 'system').map((message, index, shown) => this.#renderMessage(message, index, shown))
+          shown.map((message, index) => this.#renderMessage(message, index, shown))
         }
         ${this.#live
           ? renderLiveAnswer(
@@ -232,7 +296,13 @@ export class AiStreamChat extends LitElement {
               this.#onRetryClick,
               this.usage !== 'hidden',
               this.#renderReasoning(this.#stream.reasoning, this.reasoning === 'show' && !this.#stream.text, this.#stream.busy && !this.#stream.text),
+              this.#sender(),
             )
+          : nothing}
+      </div>
+      <div class="jump">
+        ${busy && !this.#follower.atBottom
+          ? html`<button part="jump-button" type="button" @click=${this.#onJump}>${t.strings.jumpToLatest} <span aria-hidden="true">↓</span></button>`
           : nothing}
       </div>
       ${this.#announcer}
@@ -264,10 +334,45 @@ export class AiStreamChat extends LitElement {
     this.#follower.observe(this.renderRoot.querySelector<HTMLElement>('.transcript') ?? undefined);
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Judged before the panel hides: a hidden element loses focus.
+    if (changed.has('open') && !this.open) this.#focusInPanel = this.matches(':focus-within');
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('endpoint')) this.#defaultClient = undefined;
     this.#follower.follow();
+    // Not on the first render: a page that starts with the panel open keeps its focus.
+    if (this.launcher && changed.has('open') && changed.get('open') !== undefined) {
+      if (this.open) {
+        // A hidden transcript loses its scroll position: show the latest, as a chat app does.
+        this.#follower.jumpToEnd();
+        this.renderRoot.querySelector('textarea')?.focus();
+      } else if (this.#focusInPanel) this.renderRoot.querySelector<HTMLElement>('.launcher-button')?.focus();
+      this.dispatchEvent(new AiStreamToggleEvent(this.open));
+    }
   }
+
+  /** The assistant's name and avatar, above each of its messages. */
+  #sender(): ReturnType<typeof renderSender> {
+    return renderSender(this.assistantName, this.assistantAvatar);
+  }
+
+  readonly #onToggle = (): void => {
+    this.open = !this.open;
+  };
+
+  readonly #onSuggestion = (prompt: string): void => {
+    // The button goes with the start screen: focus waits in the message box for the next question.
+    this.renderRoot.querySelector('textarea')?.focus();
+    void this.send(prompt);
+  };
+
+  readonly #onJump = (): void => {
+    this.#follower.jumpToEnd();
+    // The button goes once at the end: the reader goes on in the transcript.
+    this.renderRoot.querySelector<HTMLElement>('.transcript')?.focus();
+  };
 
   #renderMessage(message: ChatMessage, index: number, shown: readonly ChatMessage[]): TemplateResult {
     const idle = !this.#stream.busy && !this.#live;
@@ -287,7 +392,7 @@ export class AiStreamChat extends LitElement {
       ? { onCopy: () => void this.#copy(message.content), onRegenerate: idle && last ? () => void this.regenerate() : undefined }
       : undefined;
     const stats = this.usage === 'hidden' ? undefined : answer.stats;
-    return renderAnswer(this.#i18n.current, answer.view.node, stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions);
+    return renderAnswer(this.#i18n.current, answer.view.node, stats, this.#renderReasoning(answer.reasoning, answer.reasoningOpen, false), retry, actions, this.#sender());
   }
 
   /** Writes `text` to the clipboard and says so to screen readers. */

@@ -6,6 +6,8 @@ import './define.js';
 
 export { AiStreamChat } from './ai-stream-chat.js';
 export type { ReasoningDisplay } from './ai-stream-chat.js';
+export { AiStreamToggleEvent } from './launcher.js';
+export type { LauncherPosition } from './launcher.js';
 export {
   AiStreamCancelEvent,
   AiStreamDoneEvent,

@@ -5,15 +5,21 @@ const slackPx = 24;
 /**
  * Keeps a scrolling element pinned to its end while new content arrives, but only
  * while the reader is there: once they scroll up, nothing moves under them until
- * they scroll back down.
+ * they scroll back down (or jump there with {@link jumpToEnd}).
  */
 export class ScrollFollower {
   #element: HTMLElement | undefined;
   #atBottom = true;
+  readonly #onChange: () => void;
   readonly #onScroll = (): void => {
     const el = this.#element;
-    if (el) this.#atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= slackPx;
+    if (el) this.#setAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight <= slackPx);
   };
+
+  /** `onChange` is called each time {@link atBottom} flips (the element shows or hides "Jump to latest"). */
+  constructor(onChange: () => void = () => {}) {
+    this.#onChange = onChange;
+  }
 
   /** Follows `element` (or nothing, with `undefined`). */
   observe(element: HTMLElement | undefined): void {
@@ -36,9 +42,15 @@ export class ScrollFollower {
     if (el && this.#atBottom) el.scrollTop = el.scrollHeight;
   }
 
-  /** Scrolls to the end regardless (the reader just sent a message). */
+  /** Scrolls to the end regardless (the reader sent a message, or asked for the latest text). */
   jumpToEnd(): void {
-    this.#atBottom = true;
+    this.#setAtBottom(true);
     this.follow();
+  }
+
+  #setAtBottom(atBottom: boolean): void {
+    if (atBottom === this.#atBottom) return;
+    this.#atBottom = atBottom;
+    this.#onChange();
   }
 }

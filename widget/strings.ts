@@ -21,8 +21,11 @@ export const strings = {
   regenerate: 'Regenerate',
   edit: 'Edit',
   editLast: 'Edit your last message',
-  /** The chat's accessible name when it has no `heading`. */
+  /** The chat's name when it has no `heading` (its region, and in launcher mode its button). */
   chat: 'Chat',
+  closeChat: 'Close chat',
+  suggestions: 'Suggestions',
+  jumpToLatest: 'Jump to latest',
   /** The transcript's accessible name. */
   conversation: 'Conversation',
   /** The message box's placeholder, unless the `placeholder` attribute sets one. */

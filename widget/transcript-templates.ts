@@ -5,6 +5,19 @@ import { errorText } from './i18n-error-text.js';
 import { renderStats } from './stats-line.js';
 import type { AnswerStats, StreamController } from './stream-controller.js';
 
+/**
+ * The assistant's name and avatar above its messages, as the site set them (never from
+ * model output): the avatar is the only image the element ever loads, from the URL in
+ * `assistant-avatar`, and is decorative (`alt=""`) since the name, if any, is text
+ * beside it. Nothing when neither is set.
+ */
+export function renderSender(name: string, avatar: string): TemplateResult | typeof nothing {
+  if (!name && !avatar) return nothing;
+  return html`<div class="sender" part="sender">
+    ${avatar ? html`<img part="avatar" src=${avatar} alt="" width="28" height="28" />` : nothing}${name}
+  </div>`;
+}
+
 /** A message the user sent: plain text, never markup; the last one can be edited (`onEdit`). */
 export function renderUserMessage(t: Translation, content: string, onEdit?: () => void): TemplateResult {
   const { strings } = t;
@@ -62,9 +75,10 @@ export function renderAnswer(
   reasoning: TemplateResult | typeof nothing,
   failed: FailedTurn | undefined,
   actions: AnswerActions | undefined,
+  sender: TemplateResult | typeof nothing = nothing,
 ): TemplateResult {
   return html`<div class="message assistant" part="message assistant">
-    ${reasoning}${content}${stats || failed
+    ${sender}${reasoning}${content}${stats || failed
       ? html`<div class="meta">
           ${stats ? renderStats(stats, t) : nothing}
           ${failed
@@ -87,11 +101,12 @@ export function renderLiveAnswer(
   onRetry: () => void,
   showUsage: boolean,
   reasoning: TemplateResult | typeof nothing,
+  sender: TemplateResult | typeof nothing = nothing,
 ): TemplateResult {
   const { strings } = t;
   const failed = stream.status === 'error' || stream.status === 'cancelled';
   return html`<div class="message assistant" part="message assistant" aria-busy=${stream.busy ? 'true' : 'false'}>
-    ${reasoning}${content}
+    ${sender}${reasoning}${content}
     ${stream.busy
       ? html`<span class="typing" part="typing-indicator"
           ><span aria-hidden="true"></span><span aria-hidden="true"></span><span aria-hidden="true"></span
