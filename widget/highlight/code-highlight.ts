@@ -14,6 +14,26 @@ type Painted = Array<readonly [Highlight, StaticRange]>;
 
 // Blocks with ranges in the registry, so those of removed widgets can be let go.
 const blocks = new Set<CodeHighlight>();
+const byCode = new WeakMap<Element, CodeHighlight>();
+let visibility: IntersectionObserver | undefined;
+
+/**
+ * Chromium rebuilds its markers for every range of every registered highlight after
+ * any DOM change, so each frame of a stream costs in proportion to all ranges on the
+ * page, not to the new ones (docs/benchmarks.md: without this, colouring cost more
+ * than re-rendering spans). Only blocks on or near the screen keep their ranges in the
+ * registry; the others keep them aside, and get them back when scrolled near.
+ */
+function observeVisibility(code: HTMLElement, block: CodeHighlight): void {
+  visibility ??= new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) byCode.get(entry.target)?.show(entry.isIntersecting);
+    },
+    { rootMargin: '50% 0px' },
+  );
+  byCode.set(code, block);
+  visibility.observe(code);
+}
 
 /**
  * Colours one code block's text with the CSS Custom Highlight API while it grows. The
@@ -33,12 +53,25 @@ export class CodeHighlight {
   #final: Painted = [];
   #provisional: Painted = [];
   #wasConnected = false;
+  /** Whether the ranges are in the registry (the block is on or near the screen). */
+  #shown = false;
 
   constructor(code: HTMLElement, language: Language) {
     this.#code = code;
     this.#language = language;
     releaseRemoved();
     blocks.add(this);
+    observeVisibility(code, this);
+  }
+
+  /** Puts the block's ranges in the registry, or takes them out (they are kept to come back). */
+  show(shown: boolean): void {
+    if (shown === this.#shown) return;
+    this.#shown = shown;
+    for (const [highlight, range] of [...this.#final, ...this.#provisional]) {
+      if (shown) highlight.add(range);
+      else highlight.delete(range);
+    }
   }
 
   /** Colours what the block's text gained since the last call (call it after each write). */
@@ -54,7 +87,7 @@ export class CodeHighlight {
     if (data.length === this.#seen) return;
     this.#seen = data.length;
     const highlights = registeredHighlights();
-    unpaint(this.#provisional.splice(0));
+    this.#unpaint(this.#provisional.splice(0));
     const lineEnd = data.lastIndexOf('\n') + 1;
     if (lineEnd > this.#done) {
       this.#state = this.#paint(text, highlights, this.#done, lineEnd, this.#state, this.#final);
@@ -65,8 +98,8 @@ export class CodeHighlight {
 
   /** Takes the block's ranges out of the registry and forgets its text. */
   remove(): void {
-    unpaint(this.#final.splice(0));
-    unpaint(this.#provisional.splice(0));
+    this.#unpaint(this.#final.splice(0));
+    this.#unpaint(this.#provisional.splice(0));
     this.#text = undefined;
     this.#seen = 0;
     this.#done = 0;
@@ -87,12 +120,23 @@ export class CodeHighlight {
       state = tokenizeLine(this.#language, data.slice(lineStart, lineEnd), state, (kind, start, end) => {
         const range = new StaticRange({ startContainer: text, startOffset: lineStart + start, endContainer: text, endOffset: lineStart + end });
         const highlight = highlights[kind];
-        highlight.add(range);
+        if (this.#shown) highlight.add(range);
         into.push([highlight, range]);
       });
       lineStart = lineEnd + 1;
     }
     return state;
+  }
+
+  #unpaint(painted: Painted): void {
+    if (this.#shown) for (const [highlight, range] of painted) highlight.delete(range);
+  }
+
+  /** Lets go of the block for good: its ranges and its place among the watched blocks. */
+  release(): void {
+    this.remove();
+    visibility?.unobserve(this.#code);
+    blocks.delete(this);
   }
 }
 
@@ -117,15 +161,9 @@ function registeredHighlights(): Record<TokenKind, Highlight> {
   return found;
 }
 
-function unpaint(painted: Painted): void {
-  for (const [highlight, range] of painted) highlight.delete(range);
-}
-
 /** Lets go of the ranges of blocks whose widget left the page (they would keep its nodes alive). */
 function releaseRemoved(): void {
   for (const block of blocks) {
-    if (!block.removed) continue;
-    block.remove();
-    blocks.delete(block);
+    if (block.removed) block.release();
   }
 }
