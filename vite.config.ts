@@ -52,8 +52,9 @@ const forBrowsers = { minify: { codegen: true }, comments: { annotation: false }
 /**
  * The widget build, one output per mode (`npm run build` runs all three):
  * - default (`production`): the script-tag file, `dist/ai-stream-chat.js`, one
- *   self-contained ES module with Lit inside and no imports, so a single
- *   `<script type="module">` tag is all a page needs;
+ *   self-contained ES module with Lit inside and no static imports, so a single
+ *   `<script type="module">` tag is all a page needs, plus the highlighter chunk
+ *   `dist/chunks/highlight-*.js` that it loads itself when a code block appears;
  * - `package`: the npm entries `dist/client.js`, `dist/react.js` (React external) and
  *   the locale files `dist/locales/*.js`;
  * - `demo`: the React example of the demo site, `dist/demo/react-app.js` (React bundled,
@@ -108,8 +109,11 @@ function buildFor(mode: string): BuildEnvironmentOptions {
     rolldownOptions: {
       treeshake: { manualPureFunctions: ['console.assert'] },
       output: {
-        // Nothing external and no chunks: the script tag must load exactly one file.
-        codeSplitting: false,
+        // Nothing external, and one file for the script tag. The only other chunk is the
+        // highlighter, which the element imports with import() when a code block appears
+        // (widget/code-highlighter.ts); it shares no module with the element, so nothing
+        // is split out of the script-tag file (test/integration/bundle-size.test.ts).
+        chunkFileNames: 'chunks/[name]-[hash].js',
         ...forBrowsers,
       },
     },

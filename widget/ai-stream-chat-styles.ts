@@ -178,6 +178,46 @@ export const aiStreamChatStyles = css`
     padding: 0;
     background: none;
   }
+  /* The language label: drawn from the attribute, so it is text and not part of the code. */
+  .content pre[data-lang]::before {
+    content: attr(data-lang);
+    display: block;
+    position: sticky;
+    left: 0;
+    width: fit-content;
+    margin-bottom: 0.2em;
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
+  /* Syntax colours (CSS Custom Highlight API: ranges, no spans; see docs/widget.md). */
+  ::highlight(ai-stream-chat-keyword) {
+    color: var(--ai-stream-chat-code-keyword, #b3245c);
+  }
+  ::highlight(ai-stream-chat-literal),
+  ::highlight(ai-stream-chat-number) {
+    color: var(--ai-stream-chat-code-number, #0550ae);
+  }
+  ::highlight(ai-stream-chat-string) {
+    color: var(--ai-stream-chat-code-string, #116329);
+  }
+  ::highlight(ai-stream-chat-comment) {
+    color: var(--ai-stream-chat-code-comment, #59636e);
+  }
+  @media (prefers-color-scheme: dark) {
+    ::highlight(ai-stream-chat-keyword) {
+      color: var(--ai-stream-chat-code-keyword, #ff7b9c);
+    }
+    ::highlight(ai-stream-chat-literal),
+    ::highlight(ai-stream-chat-number) {
+      color: var(--ai-stream-chat-code-number, #79c0ff);
+    }
+    ::highlight(ai-stream-chat-string) {
+      color: var(--ai-stream-chat-code-string, #7ee787);
+    }
+    ::highlight(ai-stream-chat-comment) {
+      color: var(--ai-stream-chat-code-comment, #a4acb6);
+    }
+  }
   .content blockquote {
     border-inline-start: 3px solid var(--_border);
     padding-inline-start: 0.8em;

@@ -1,4 +1,5 @@
 import { render } from 'lit';
+import { loadHighlighter, type BlockHighlighter } from './code-highlighter.js';
 import { createPartialJsonParser, type PartialJsonResult } from './shared/partial-json/index.js';
 import { renderJsonTree } from './json-tree.js';
 import { createMarkdownView, type MarkdownView } from './markdown-view.js';
@@ -13,27 +14,45 @@ export class AnswerView {
   /** The content element, placed by the element's template. */
   readonly node: HTMLDivElement;
   readonly #markdown: MarkdownView;
+  /** The highlighter of the last code block, the one that may still grow. */
+  #growing: BlockHighlighter | undefined;
 
   constructor() {
     this.node = document.createElement('div');
     this.node.className = 'content';
     this.node.setAttribute('part', 'content');
-    this.#markdown = createMarkdownView(this.node);
+    this.#markdown = createMarkdownView(this.node, { onCodeBlock: (code, language) => this.#highlight(code, language) });
   }
 
   /** Renders the next piece of a markdown answer. */
   write(delta: string): void {
     this.#markdown.write(delta);
+    this.#growing?.update();
   }
 
   /** Flushes the markdown parser: the answer ended (done, error or cancel). `copyCodeLabel` names the code blocks' copy buttons. */
   end(copyCodeLabel: string = strings.copyCode): void {
     this.#markdown.end();
+    this.#growing?.update();
     // An answer cut off just after a fence opened leaves a code block with nothing in it.
     for (const block of this.node.querySelectorAll('pre')) {
       if (!block.textContent) block.remove();
       else block.after(copyCodeButton(copyCodeLabel));
     }
+  }
+
+  /**
+   * Colours a code block once the highlighter chunk is there (it loads on the first
+   * block). Blocks open one after another, so only the newest can still grow: the one
+   * before got its last text in the write that opened this one.
+   */
+  #highlight(code: HTMLElement, language: string): void {
+    void loadHighlighter().then((chunk) => {
+      const block = chunk?.highlightCode(code, language);
+      if (!block) return;
+      block.update();
+      this.#growing = block;
+    });
   }
 
   /** Shows a JSON answer's value as it stands (`result` from the partial-JSON parser). */

@@ -1,4 +1,5 @@
 import * as smd from 'streaming-markdown';
+import { codeLanguage } from './code-language.js';
 import { safeHref } from './safe-url.js';
 
 /** Markdown rendered into an element as it arrives. */
@@ -9,11 +10,21 @@ export interface MarkdownView {
   end(): void;
 }
 
+/** What the view tells its owner while it renders. */
+export interface MarkdownViewOptions {
+  /**
+   * A fenced code block with a language label began: `code` is its (still empty)
+   * `<code>` element, `language` the sanitized label (see {@link codeLanguage}).
+   */
+  onCodeBlock?: (code: HTMLElement, language: string) => void;
+}
+
 interface RenderState {
   /** Open elements, the root first. */
   nodes: HTMLElement[];
   /** The token each open element came from (same index as `nodes`). */
   types: smd.Token[];
+  options: MarkdownViewOptions;
 }
 
 // Only these tags are ever created: model output picks among them, never names a tag.
@@ -53,11 +64,12 @@ const tags: Partial<Record<smd.Token, string>> = {
  * with `createElement` from a fixed list, text only ever becomes text nodes (raw HTML
  * in the answer shows as text), links keep an `href` only when it is http(s) or
  * mailto, and images are shown as links. Adjacent text is merged into one node, so a
- * long answer does not leave one node per token.
+ * long answer does not leave one node per token. A fenced code block's language label
+ * is the `data-lang` attribute of its `<pre>` (CSS draws it, as text).
  */
-export function createMarkdownView(root: HTMLElement): MarkdownView {
+export function createMarkdownView(root: HTMLElement, options: MarkdownViewOptions = {}): MarkdownView {
   const renderer: smd.Renderer<RenderState> = {
-    data: { nodes: [root], types: [smd.DOCUMENT] },
+    data: { nodes: [root], types: [smd.DOCUMENT], options },
     add_token: addToken,
     end_token: endToken,
     add_text: addText,
@@ -123,7 +135,11 @@ function setAttr(state: RenderState, attr: smd.Attr, value: string): void {
     element.setAttribute('start', value);
   } else if (attr === smd.CHECKED && type === smd.CHECKBOX) {
     element.textContent = '\u2611';
-  } else if (attr === smd.LANG) {
-    element.dataset['lang'] = value.slice(0, 40);
+  } else if (attr === smd.LANG && type === smd.CODE_FENCE) {
+    const language = codeLanguage(value);
+    if (language === undefined) return;
+    // On the <pre>, outside the <code>: the label is drawn by CSS and is not part of the code (nor of a copy of it).
+    element.parentElement?.setAttribute('data-lang', language);
+    state.options.onCodeBlock?.(element, language);
   }
 }

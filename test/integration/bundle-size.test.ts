@@ -8,10 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The script-tag file's budget, min+gzip (gzip level 9): 24 KB, as issue 13 sets it for the product features. */
 const budgetBytes = 24 * 1024;
+/** The lazy highlighter chunk's own budget, min+gzip (issue 13: anything lazy has its own). */
+const highlighterBudgetBytes = 4 * 1024;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let outDir: string;
 let scriptTagFile: string;
+let highlighterPath: string;
+let highlighterChunk: string;
 
 /**
  * Builds with the project's own vite config (the same as `npm run build`) into a
@@ -40,6 +44,9 @@ beforeAll(async () => {
   await buildMode('production');
   await buildMode('package');
   scriptTagFile = readFileSync(join(outDir, 'ai-stream-chat.js'), 'utf8');
+  const [lazy] = dynamicImportsOf(scriptTagFile);
+  highlighterPath = lazy ?? '';
+  highlighterChunk = lazy ? readFileSync(join(outDir, lazy), 'utf8') : '';
 }, 120_000);
 
 afterAll(() => {
@@ -59,10 +66,36 @@ function importsOf(code: string): string[] {
   return sources;
 }
 
+/** The specifiers of the module's `import()` calls (a string or a template without substitutions; else `?`). */
+function dynamicImportsOf(code: string): string[] {
+  const specifiers: string[] = [];
+  const { program } = parseSync('bundle.js', code);
+  new Visitor({
+    ImportExpression: (node) => {
+      const source = node.source;
+      if (source.type === 'Literal' && typeof source.value === 'string') specifiers.push(source.value);
+      else if (source.type === 'TemplateLiteral' && source.expressions.length === 0) specifiers.push(source.quasis[0]?.value.cooked ?? '?');
+      else specifiers.push('?');
+    },
+  }).visit(program);
+  return specifiers;
+}
+
+const gzipBytes = (code: string): number => gzipSync(code, { level: 9 }).length;
+
+function expectNoEvalNorThirdParty(code: string): void {
+  expect(code).not.toMatch(/\beval\s*\(/);
+  expect(code).not.toMatch(/new\s+Function\s*\(/);
+  const urls = code.match(/https?:\/\/[^\s"'`)<>]+/g) ?? [];
+  // The only absolute URL: a base for resolving the endpoint outside a browser page.
+  const thirdParty = urls.filter((url) => !/^http:\/\/localhost\/?$/.test(url));
+  expect(thirdParty).toEqual([]);
+}
+
 describe('the script-tag file (dist/ai-stream-chat.js)', () => {
   it(`is at most ${budgetBytes / 1024} KB min+gzip`, () => {
     const raw = Buffer.byteLength(scriptTagFile);
-    const gzipped = gzipSync(scriptTagFile, { level: 9 }).length;
+    const gzipped = gzipBytes(scriptTagFile);
     console.log(
       `dist/ai-stream-chat.js: ${(raw / 1024).toFixed(1)} KB minified, ${(gzipped / 1024).toFixed(2)} KB gzip ` +
         `(${gzipped} bytes; budget ${budgetBytes}, ${budgetBytes - gzipped} to spare)`,
@@ -71,19 +104,34 @@ describe('the script-tag file (dist/ai-stream-chat.js)', () => {
   });
 
   it('is one self-contained module that registers the element', () => {
-    expect(importsOf(scriptTagFile), 'no imports: one script tag loads everything').toEqual([]);
+    // No static import: one script tag loads the element. The one import() is the highlighter's, made on the first code block.
+    expect(importsOf(scriptTagFile), 'no static imports').toEqual(['import()']);
+    expect(dynamicImportsOf(scriptTagFile)).toEqual([expect.stringMatching(/^\.\/chunks\/highlight-[\w-]+\.js$/)]);
     expect(scriptTagFile).toContain('customElements.define');
     // Minified for real, not only mangled: library mode alone keeps the indentation.
     expect(scriptTagFile.split('\n').length).toBeLessThan(scriptTagFile.length / 1000);
   });
 
   it('needs no eval and names no third-party URL', () => {
-    expect(scriptTagFile).not.toMatch(/\beval\s*\(/);
-    expect(scriptTagFile).not.toMatch(/new\s+Function\s*\(/);
-    const urls = scriptTagFile.match(/https?:\/\/[^\s"'`)<>]+/g) ?? [];
-    // The only absolute URL: a base for resolving the endpoint outside a browser page.
-    const thirdParty = urls.filter((url) => !/^http:\/\/localhost\/?$/.test(url));
-    expect(thirdParty).toEqual([]);
+    expectNoEvalNorThirdParty(scriptTagFile);
+  });
+});
+
+describe('the highlighter chunk (dist/chunks/highlight-*.js, loaded by the element on the first code block)', () => {
+  it(`is at most ${highlighterBudgetBytes / 1024} KB min+gzip`, () => {
+    const gzipped = gzipBytes(highlighterChunk);
+    console.log(
+      `dist/${highlighterPath.slice(2)}: ${(Buffer.byteLength(highlighterChunk) / 1024).toFixed(1)} KB minified, ${gzipped} bytes gzip ` +
+        `(budget ${highlighterBudgetBytes}, ${highlighterBudgetBytes - gzipped} to spare)`,
+    );
+    expect(highlighterChunk.length).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThanOrEqual(highlighterBudgetBytes);
+  });
+
+  it('imports nothing (no code of the element split out of the script-tag file), no eval, no third-party URL', () => {
+    expect(importsOf(highlighterChunk)).toEqual([]);
+    expect(highlighterChunk).toContain('CSS.highlights');
+    expectNoEvalNorThirdParty(highlighterChunk);
   });
 });
 
