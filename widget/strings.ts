@@ -16,6 +16,8 @@ export const strings = {
   regenerate: 'Regenerate',
   edit: 'Edit',
   editLast: 'Edit your last message',
+  /** Clears the conversation (and the one `persist` kept) to start over. */
+  newChat: 'New chat',
   /** The usage line's completion count, singular or plural. */
   completionTokens: (count: number, formatted: string): string => `${formatted} completion token${count === 1 ? '' : 's'}`,
   /** A cross-origin endpoint that refused this page's origin (see StreamClient). */
