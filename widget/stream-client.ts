@@ -83,6 +83,9 @@ export class StreamClient {
   }
 }
 
+// About the server's grace period for a dropped stream (docs/protocol.md, "Resume").
+const offlineWaitMs = 15_000;
+
 /** What a {@link ChatStream} follows: a new request, or a stream the server already runs. */
 type StreamSource = { request: StreamRequest } | { streamId: string; lastEventId: string | undefined };
 
@@ -175,6 +178,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
 
   readonly #onOnline = (): void => this.#comeBack(false);
 
+  // Offline, a connection is dead or soon will be (the browser does not always close it):
+  // a logged stream lets it go and waits for `online` to resume.
+  readonly #onOffline = (): void => {
+    if (this.resumable && !this.#wake) this.#connection.abort();
+  };
+
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
     if (this.#iterated) throw new Error('A ChatStream can be iterated only once.');
     this.#iterated = true;
@@ -186,6 +195,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     const listening = new AbortController();
     globalThis.document?.addEventListener('visibilitychange', this.#onVisibility, { signal: listening.signal });
     globalThis.addEventListener?.('online', this.#onOnline, { signal: listening.signal });
+    globalThis.addEventListener?.('offline', this.#onOffline, { signal: listening.signal });
     try {
       let body = this.#request ? yield* this.#open(this.#request) : yield* this.#resume(true);
       while (!(yield* this.#read(body))) body = yield* this.#resume(false);
@@ -274,7 +284,9 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     if (this.#options.resume === false || streamId === undefined || (!fresh && this.#lastEventId === undefined)) throw interrupted;
     for (let attempt = fresh ? 0 : 1; attempt <= this.#policy.retries; attempt++) {
       if (attempt > 0) {
-        const delayMs = this.#serverRetryMs ?? retryDelay(this.#policy, attempt);
+        // Offline, an attempt cannot succeed: wait for `online` (which ends the wait), up to the server's grace.
+        const offline = globalThis.navigator?.onLine === false;
+        const delayMs = offline ? offlineWaitMs : (this.#serverRetryMs ?? retryDelay(this.#policy, attempt));
         yield { type: 'retry', attempt, delayMs, reason: 'The connection dropped; resuming.' };
         await this.#backoff(delayMs);
       }

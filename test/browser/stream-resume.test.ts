@@ -51,10 +51,17 @@ function run(stream: ChatStream, cancelAtFirstToken = false): Promise<{ events: 
   });
 }
 
+/** Makes the browser look offline or online to `navigator.onLine`, and says so. */
+function setOnline(online: boolean): void {
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online });
+  window.dispatchEvent(new Event(online ? 'online' : 'offline'));
+}
+
 describe('StreamClient resume: drops, a page coming back, and following a stream by id', () => {
   afterEach(() => {
     // Back to the prototype's real getter.
     delete (document as { visibilityState?: unknown }).visibilityState;
+    delete (navigator as { onLine?: unknown }).onLine;
   });
 
   it("Safari's \"TypeError: Load failed\" while reading counts as a drop: the stream resumes and ends whole", async () => {
@@ -100,6 +107,32 @@ describe('StreamClient resume: drops, a page coming back, and following a stream
     const { error } = await result;
     expect(error).to.equal(undefined);
     expect(clock.asked).to.have.length(1);
+    expect(stream.text).to.equal(await double.fullText(stream.streamId ?? ''));
+  });
+
+  it('going offline lets the connection of a logged stream go and waits for online (not the backoff), then resumes to the whole text', async () => {
+    const double = resumeDouble();
+    const clock = manualClock();
+    const stream = client({ fetch: double.fetch, delay: clock.delay }).stream(ask(`Offline mid-answer ${nonce()} ${streaming}`));
+    const events: StreamEvent[] = [];
+    const result = drain({
+      async *[Symbol.asyncIterator]() {
+        for await (const event of stream) {
+          events.push(event);
+          yield event;
+        }
+      },
+    });
+    await waitFor(() => stream.text.length > 0, 'the first text');
+    setOnline(false);
+    await waitFor(() => clock.pending() === 1, 'the wait for online');
+    const retry = events.find((event) => event.type === 'retry');
+    expect(retry?.type === 'retry' && retry.delayMs, 'up to the server grace, not the 1 s backoff').to.equal(15_000);
+    setOnline(true);
+    const { error } = await result;
+    expect(error).to.equal(undefined);
+    expect(clock.pending()).to.equal(0);
+    expect(double.requests.filter((request) => request.method === 'GET')).to.have.length(1);
     expect(stream.text).to.equal(await double.fullText(stream.streamId ?? ''));
   });
 

@@ -185,6 +185,13 @@ function relay(
   const source = frames(body);
   let events = 0;
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    start(controller) {
+      // As a real fetch's body: aborting the request errors it.
+      options.signal.addEventListener('abort', () => {
+        controller.error(options.signal.reason);
+        void source.return(undefined);
+      }, { once: true });
+    },
     async pull(controller) {
       const cut = options.cut;
       if (cut && events >= cut.afterEvents) {
@@ -192,12 +199,11 @@ function relay(
         if (cut.how === 'drop') controller.error(new TypeError('network error'));
         else if (cut.how === 'load-failed') controller.error(new TypeError('Load failed'));
         else {
-          // Stalled: nothing more, and no close, until the client gives up on the connection.
+          // Stalled: nothing more, and no close, until the client aborts the connection (start() errors it then).
           await new Promise<void>((resolve) => {
             if (options.signal.aborted) resolve();
             else options.signal.addEventListener('abort', () => resolve(), { once: true });
           });
-          controller.error(options.signal.reason);
         }
         return;
       }
