@@ -36,6 +36,8 @@ export interface ResumeDoubleOptions {
   resumable?: boolean;
   /** Answer every `GET ?id=` with this status instead (a server without the stream). */
   getStatus?: number;
+  /** A `GET ?id=` is answered only once this settles (so a test can look at the page before). */
+  gate?: Promise<void>;
 }
 
 /** A request the double saw. */
@@ -103,6 +105,7 @@ export function resumeDouble(options: ResumeDoubleOptions = {}): ResumeDouble {
     const log = logs.get(streamId);
     if (!log) return Response.json({ error: { code: 'not_found', message: 'No such stream.' } }, { status: 404 });
     await log.ended;
+    await options.gate;
     const last = request.headers.get('Last-Event-ID');
     const after = last === null ? -1 : Number(last.slice(last.lastIndexOf(':') + 1));
     const frames = log.events.filter((event) => event.seq > after).map((event) => event.frame);
