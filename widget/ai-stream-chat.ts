@@ -3,6 +3,8 @@ import { property } from 'lit/decorators.js';
 import type { ChatMessage, StreamRequest } from './shared/protocol.js';
 import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
 import { AnswerView } from './answer-view.js';
+import { ChatPersistence } from './chat-persistence.js';
+import type { ChatRecord, RecordedMessage } from './chat-record.js';
 import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { requestHistory } from './request-history.js';
@@ -68,6 +70,7 @@ const keptAnnouncements = 3;
  * @csspart edit-button - Puts the last question back in the message box, to change and send again.
  * @csspart form - The input row.
  * @csspart input - The message box.
+ * @csspart new-chat-button - New chat: clears the conversation (shown once there is one).
  * @csspart send-button - The Send button; the same button turns into Cancel while an answer streams, keeping this
  *   part (its `data-state` is `idle` or `streaming`, and it adds `cancel-button`).
  * @csspart cancel-button - Added to the send button while an answer streams (it then reads Cancel).
@@ -156,6 +159,14 @@ export class AiStreamChat extends LitElement {
   @property({ attribute: 'assistant-avatar' }) assistantAvatar = '';
   /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
   @property({ attribute: false }) client: StreamClient | undefined;
+  /**
+   * Keeps the conversation in Web Storage under this key (`ai-stream-chat:<key>`), so it
+   * outlives a reload and the visit; restored at the first render. Empty: nothing lasts,
+   * except an answer in progress, kept in `sessionStorage` for a reload.
+   */
+  @property() persist = '';
+  /** Where `persist` keeps the conversation: `local` (until New chat or 30 days) or `session` (this tab). @default 'local' */
+  @property({ attribute: 'persist-storage' }) persistStorage: 'local' | 'session' = 'local';
 
   #history: ChatMessage[] = [];
   readonly #answers = new WeakMap<ChatMessage, Answer>();
@@ -176,6 +187,10 @@ export class AiStreamChat extends LitElement {
       if (this.reasoning !== 'hidden') this.#announce(this.#i18n.current.strings.thinking);
     },
     onSettled: (outcome) => this.#onSettled(outcome),
+  });
+  readonly #persistence = new ChatPersistence(this, {
+    snapshot: () => ({ messages: this.#recorded(), live: this.#stream.position }),
+    restore: (record) => this.#restore(record),
   });
 
   constructor() {
@@ -204,6 +219,7 @@ export class AiStreamChat extends LitElement {
     this.#stream.reset();
     this.#live = undefined;
     this.#history = value.map((message) => ({ role: message.role, content: message.content }));
+    this.#persistence.save();
     this.requestUpdate();
   }
 
@@ -219,6 +235,7 @@ export class AiStreamChat extends LitElement {
     this.#stream.cancel();
     this.#commitLive();
     this.#history = [...this.#history, { role: 'user', content }];
+    this.#persistence.save();
     this.#follower.jumpToEnd();
     await this.#ask();
   }
@@ -242,6 +259,15 @@ export class AiStreamChat extends LitElement {
   /** Stops the answer in progress; its text so far stays, with a Retry button. */
   cancel(): void {
     this.#stream.cancel();
+  }
+
+  /** Starts a new chat: stops any answer and forgets the conversation, also the one kept by `persist`. */
+  clear(): void {
+    this.#stream.reset();
+    this.#live = undefined;
+    this.#history = [];
+    this.#persistence.clear();
+    this.requestUpdate();
   }
 
   override render(): TemplateResult {
@@ -326,6 +352,9 @@ export class AiStreamChat extends LitElement {
             ${busy ? t.strings.cancel : t.strings.send}
           </button>`
         }
+        ${this.#history.length || this.#live
+          ? html`<button class="secondary" part="new-chat-button" type="button" @click=${this.#onNewChat}>${t.strings.newChat}</button>`
+          : nothing}
       </form>
     </section>`;
   }
@@ -478,6 +507,39 @@ export class AiStreamChat extends LitElement {
     this.#announce(this.mode === 'json' ? (outcome === 'done' ? strings.answerReady : '') : this.#chunker.flush());
     if (outcome === 'cancelled') this.#announce(strings.cancelled);
     if (outcome === 'done') this.#commitLive();
+    this.#persistence.save();
+  }
+
+  /** The conversation as kept in storage: failed answers with their reason, the failed answer on screen too. */
+  #recorded(): RecordedMessage[] {
+    const kept: RecordedMessage[] = this.#history.map((message) => {
+      const failure = this.#answers.get(message)?.failure;
+      return failure === undefined ? { ...message } : { ...message, failure };
+    });
+    const { status, text, error } = this.#stream;
+    if (this.#live && (status === 'error' || status === 'cancelled')) {
+      kept.push({ role: 'assistant', content: text, failure: status === 'error' ? errorText(error, this.#i18n.current.strings) : this.#i18n.current.strings.cancelled });
+    }
+    return kept;
+  }
+
+  /** Shows a kept conversation, and takes up the answer that was streaming (or shows it interrupted, with Retry). */
+  #restore({ messages, live }: ChatRecord): void {
+    if (this.#history.length || this.#live) return;
+    this.#history = messages.map(({ role, content, failure }) => {
+      const message: ChatMessage = { role, content };
+      if (failure !== undefined) {
+        const view = AnswerView.of(content, this.mode);
+        this.#answers.set(message, { view, stats: undefined, reasoning: '', reasoningOpen: false, failure });
+      }
+      return message;
+    });
+    if (live) {
+      this.#live = new AnswerView();
+      this.#chunker = new SentenceChunker();
+      if (this.mode === 'json') this.#live.showJson(undefined);
+      void this.#stream.resume(live, this.mode === 'json');
+    }
   }
 
   /**
@@ -533,6 +595,11 @@ export class AiStreamChat extends LitElement {
     if (this.#stream.busy) this.cancel();
     else this.#submit();
   }
+
+  readonly #onNewChat = (): void => {
+    this.clear();
+    this.renderRoot.querySelector('textarea')?.focus();
+  };
 
   // A field, not a method: the template gets the same listener on every render.
   readonly #onRetryClick = (): void => {

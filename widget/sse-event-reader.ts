@@ -14,6 +14,14 @@ const knownTypes = new Set(['start', 'reasoning', 'token', 'metadata', 'retry', 
 // broken server must not make the page hold unbounded memory.
 const maxBufferSize = 1024 * 1024;
 
+/** What else the reader reports besides events. */
+export interface ReadCallbacks {
+  /** The server's `retry:` field (its reconnection delay, in ms). */
+  onRetry?: (ms: number) => void;
+  /** A comment line (the server's `: keep-alive` heartbeat): the connection is alive. */
+  onComment?: () => void;
+}
+
 /**
  * Reads an SSE response body as protocol events. Unknown event types are skipped (the
  * protocol may grow); data that is not JSON is a `protocol_error`. Stopping the
@@ -21,11 +29,11 @@ const maxBufferSize = 1024 * 1024;
  */
 export async function* readStreamEvents(
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
-  onRetryInterval?: (ms: number) => void,
+  callbacks: ReadCallbacks = {},
 ): AsyncGenerator<ReceivedEvent, void, undefined> {
   const reader = body
     .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream(onRetryInterval ? { maxBufferSize, onRetry: onRetryInterval } : { maxBufferSize }))
+    .pipeThrough(new EventSourceParserStream({ maxBufferSize, ...callbacks }))
     .getReader();
   try {
     for (;;) {

@@ -19,10 +19,12 @@ export interface StreamClientOptions {
   /** Resume a dropped stream with `GET ?id=` and `Last-Event-ID` when the server offers it. @default true */
   resume?: boolean;
   /**
-   * Also send `DELETE ?id=` on cancel. Off by default: aborting the fetch already stops
-   * the stream (the server sees the disconnect and aborts the upstream at once), and the
-   * DELETE would then only find a finished stream. Turn it on behind a proxy that keeps
-   * aborted connections open upstream. @default false
+   * Also send `DELETE ?id=` on cancel when the server does not log the stream. A stream
+   * the server logs for resume (its `start` said `resumable`, or it was followed with
+   * {@link StreamClient.resume}) always gets the DELETE: the server keeps such a stream
+   * generating for a while after a bare disconnect, so only the DELETE stops it (and its
+   * bill) at once. Otherwise aborting the fetch is enough; turn this on behind a proxy
+   * that keeps aborted connections open upstream. @default false
    */
   cancelRequest?: boolean;
   /** The `fetch` to use (tests, instrumentation). @default globalThis.fetch */
@@ -63,9 +65,29 @@ export class StreamClient {
 
   /** Starts one answer. Nothing is sent until the returned stream is iterated. */
   stream(request: StreamRequest, options: StreamCallOptions = {}): ChatStream {
-    return new ChatStream(this.endpoint, request, this.#options, this.#policy, options.signal);
+    return new ChatStream(this.endpoint, { request }, this.#options, this.#policy, options.signal);
+  }
+
+  /**
+   * Follows a stream the server logs, by its id (`GET ?id=`): the events after
+   * `lastEventId` (an SSE id, `<streamId>:<seq>`), or all of them without it, then the
+   * live stream to its end. For a page that reloaded mid-answer; the stream's `text`
+   * holds only what arrives from here. A server without resume, or a stream it no
+   * longer has, ends the iteration with `stream_interrupted`.
+   *
+   * @example
+   * const stream = client.resume(saved.streamId, saved.lastEventId);
+   */
+  resume(streamId: string, lastEventId?: string, options: StreamCallOptions = {}): ChatStream {
+    return new ChatStream(this.endpoint, { streamId, lastEventId }, this.#options, this.#policy, options.signal);
   }
 }
+
+// About the server's grace period for a dropped stream (docs/protocol.md, "Resume").
+const offlineWaitMs = 15_000;
+
+/** What a {@link ChatStream} follows: a new request, or a stream the server already runs. */
+type StreamSource = { request: StreamRequest } | { streamId: string; lastEventId: string | undefined };
 
 /**
  * One answer being streamed: iterate it once for its events. Failures (HTTP errors
@@ -79,9 +101,13 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   text = '';
   /** The model's reasoning received so far (`reasoning` events; never part of `text`). */
   reasoning = '';
+  /** True once the server said it logs this stream for resume (`start`'s `resumable`, or a resume it answered). */
+  resumable = false;
   readonly #controller = new AbortController();
+  /** Aborts the connection being read (a stalled one), not the stream. */
+  #connection = new AbortController();
   readonly #endpoint: string;
-  readonly #request: StreamRequest;
+  readonly #request: StreamRequest | undefined;
   readonly #options: StreamClientOptions;
   readonly #policy: RetryPolicy;
   #lastEventId: string | undefined;
@@ -89,12 +115,23 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   #serverRetryMs: number | undefined;
   #finished = false;
   #iterated = false;
+  /** Set while a resume waits out its backoff: aborting it ends the wait early. */
+  #wake: AbortController | undefined;
+  /** The next resume goes at once (the page came back and found the connection stalled). */
+  #now = false;
+  /** Counts what arrived (events and heartbeat comments), to tell a stalled connection from a quiet one. */
+  #heard = 0;
+  #heardWhenHidden = -1;
 
-  constructor(endpoint: string, request: StreamRequest, options: StreamClientOptions, policy: RetryPolicy, signal?: AbortSignal) {
+  constructor(endpoint: string, source: StreamSource, options: StreamClientOptions, policy: RetryPolicy, signal?: AbortSignal) {
     this.#endpoint = endpoint;
-    this.#request = request;
     this.#options = options;
     this.#policy = policy;
+    if ('request' in source) this.#request = source.request;
+    else {
+      this.streamId = source.streamId;
+      if (source.lastEventId !== undefined) this.#isNew(source.lastEventId);
+    }
     if (signal?.aborted) this.cancel();
     else signal?.addEventListener('abort', () => this.cancel(), { once: true, signal: this.#controller.signal });
   }
@@ -104,15 +141,48 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     return this.#controller.signal;
   }
 
+  /** The SSE id of the last event received (`<streamId>:<seq>`): where a resume starts from. */
+  get lastEventId(): string | undefined {
+    return this.#lastEventId;
+  }
+
   /** Stops the stream: aborts the fetch (and any backoff wait) and tells the server. */
   cancel(): void {
     if (this.#controller.signal.aborted || this.#finished) return;
     this.#controller.abort(cancelledError());
-    if (this.streamId !== undefined && this.#options.cancelRequest === true) {
-      // Best effort: the abort has already ended the stream where it runs.
+    // A followed stream is one the server logs, even before its GET is answered.
+    const logged = this.resumable || this.#request === undefined;
+    if (this.streamId !== undefined && (logged || this.#options.cancelRequest === true)) {
+      // Best effort, and it must go out: a logged stream keeps generating after a bare disconnect.
       this.#fetch(this.#url(this.streamId), { method: 'DELETE', keepalive: true }).catch(() => undefined);
     }
   }
+
+  /**
+   * The page came back (visible again, or online): a resume waiting out its backoff goes
+   * now, and a connection of a logged stream that heard nothing while the page was
+   * hidden (a phone suspends background connections without closing them) is replaced.
+   */
+  #comeBack(stalled: boolean): void {
+    if (this.#wake) this.#wake.abort();
+    else if (stalled && this.resumable) {
+      this.#now = true;
+      this.#connection.abort();
+    }
+  }
+
+  readonly #onVisibility = (): void => {
+    if (document.visibilityState === 'hidden') this.#heardWhenHidden = this.#heard;
+    else this.#comeBack(this.#heard === this.#heardWhenHidden);
+  };
+
+  readonly #onOnline = (): void => this.#comeBack(false);
+
+  // Offline, a connection is dead or soon will be (the browser does not always close it):
+  // a logged stream lets it go and waits for `online` to resume.
+  readonly #onOffline = (): void => {
+    if (this.resumable && !this.#wake) this.#connection.abort();
+  };
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
     if (this.#iterated) throw new Error('A ChatStream can be iterated only once.');
@@ -121,26 +191,32 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   }
 
   async *#run(): AsyncGenerator<StreamEvent, void, undefined> {
+    // Listeners live as long as the iteration; the DOM ones only where there is a DOM.
+    const listening = new AbortController();
+    globalThis.document?.addEventListener('visibilitychange', this.#onVisibility, { signal: listening.signal });
+    globalThis.addEventListener?.('online', this.#onOnline, { signal: listening.signal });
+    globalThis.addEventListener?.('offline', this.#onOffline, { signal: listening.signal });
     try {
-      let body = yield* this.#open();
-      while (!(yield* this.#read(body))) body = yield* this.#resume();
+      let body = this.#request ? yield* this.#open(this.#request) : yield* this.#resume(true);
+      while (!(yield* this.#read(body))) body = yield* this.#resume(false);
     } catch (error) {
       if (this.#controller.signal.aborted) throw cancelledError();
       throw error;
     } finally {
       this.#finished = true;
+      listening.abort();
     }
   }
 
   /** POSTs the request, retrying failures that happen before the stream starts. */
-  async *#open(): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>>, undefined> {
+  async *#open(request: StreamRequest): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>>, undefined> {
     for (let attempt = 0; ; attempt++) {
       let error: StreamError;
       try {
         const response = await this.#fetch(this.#endpoint, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-          body: JSON.stringify(this.#request),
+          body: JSON.stringify(request),
         });
         if (response.ok) return checkEventStream(response);
         error = await errorFromResponse(response);
@@ -160,12 +236,23 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
 
   /** Yields the events of one response; true when the stream reached `done`. */
   async *#read(body: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<StreamEvent, boolean, undefined> {
+    const onRetry = (ms: number): void => {
+      this.#serverRetryMs = ms;
+    };
+    const onComment = (): void => {
+      this.#heard++;
+    };
     try {
-      for await (const { id, event } of readStreamEvents(body, (ms) => (this.#serverRetryMs = ms))) {
+      for await (const { id, event } of readStreamEvents(body, { onRetry, onComment })) {
         // A transport that ignores the abort must still not deliver anything after it.
         if (this.#controller.signal.aborted) throw cancelledError();
+        this.#heard++;
         if (id !== undefined && !this.#isNew(id)) continue;
-        if (event.type === 'start') this.streamId = event.streamId;
+        if (event.type === 'start') {
+          this.streamId = event.streamId;
+          // `resumable` is the resume protocol's addition to `start` (docs/protocol.md); older servers leave it out.
+          this.resumable = (event as { resumable?: unknown }).resumable === true;
+        }
         if (event.type === 'token') this.text += event.content;
         if (event.type === 'reasoning') this.reasoning += event.content;
         if (event.type === 'error') {
@@ -176,38 +263,67 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (event.type === 'done') return true;
       }
     } catch (error) {
+      // Anything else is the connection breaking (Chrome's "network error", Safari's
+      // "TypeError: Load failed", our own abort of a stalled connection): a drop.
       if (this.#controller.signal.aborted || isStreamError(error)) throw error;
     }
     // The body ended (or broke) before `done` or `error`: the connection dropped.
     return false;
   }
 
-  /** After a drop: resumes from the last event id, or fails keeping the text received. */
-  async *#resume(): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>>, undefined> {
+  /**
+   * Follows the stream by id (`GET ?id=` with `Last-Event-ID` once an event came):
+   * after a drop, from a backoff wait on; when following a known id (`fresh`), at once
+   * first. Fails with `stream_interrupted`, keeping the text received.
+   */
+  async *#resume(fresh: boolean): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>>, undefined> {
     const interrupted = new StreamError('stream_interrupted', 'The connection dropped before the answer was complete.', {
       retryable: true,
     });
     const streamId = this.streamId;
-    if (this.#options.resume === false || streamId === undefined || this.#lastEventId === undefined) throw interrupted;
-    for (let attempt = 1; attempt <= this.#policy.retries; attempt++) {
-      const delayMs = this.#serverRetryMs ?? retryDelay(this.#policy, attempt);
-      yield { type: 'retry', attempt, delayMs, reason: 'The connection dropped; resuming.' };
-      await (this.#options.delay ?? abortableDelay)(delayMs, this.#controller.signal);
+    if (this.#options.resume === false || streamId === undefined || (!fresh && this.#lastEventId === undefined)) throw interrupted;
+    for (let attempt = fresh ? 0 : 1; attempt <= this.#policy.retries; attempt++) {
+      if (attempt > 0) {
+        // Offline, an attempt cannot succeed: wait for `online` (which ends the wait), up to the server's grace.
+        const offline = globalThis.navigator?.onLine === false;
+        const delayMs = offline ? offlineWaitMs : (this.#serverRetryMs ?? retryDelay(this.#policy, attempt));
+        yield { type: 'retry', attempt, delayMs, reason: 'The connection dropped; resuming.' };
+        await this.#backoff(delayMs);
+      }
       let response: Response;
       try {
-        response = await this.#fetch(this.#url(streamId), {
-          method: 'GET',
-          headers: { Accept: 'text/event-stream', 'Last-Event-ID': this.#lastEventId },
-        });
+        const since: Record<string, string> = this.#lastEventId === undefined ? {} : { 'Last-Event-ID': this.#lastEventId };
+        response = await this.#fetch(this.#url(streamId), { method: 'GET', headers: { Accept: 'text/event-stream', ...since } });
       } catch (cause) {
         if (this.#controller.signal.aborted) throw cause;
         continue;
       }
-      if (response.ok) return checkEventStream(response);
+      if (response.ok) {
+        this.resumable = true;
+        return checkEventStream(response);
+      }
       // 404/405/501: this server (or this stream) cannot be resumed; anything else may pass.
       if (!isRetryableStatus(response.status) || response.status === 501) throw interrupted;
     }
     throw interrupted;
+  }
+
+  /** A resume's backoff wait, cut short when the page comes back (or skipped after a stall). */
+  async #backoff(ms: number): Promise<void> {
+    if (this.#now) {
+      this.#now = false;
+      return;
+    }
+    const wake = linkedController(this.#controller.signal);
+    this.#wake = wake;
+    try {
+      await (this.#options.delay ?? abortableDelay)(ms, wake.signal);
+    } catch (error) {
+      if (this.#controller.signal.aborted) throw error;
+      // Woken: the wait is over.
+    } finally {
+      this.#wake = undefined;
+    }
   }
 
   /**
@@ -249,14 +365,24 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   #fetch(url: string, init: RequestInit): Promise<Response> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const headers = { ...this.#options.headers, ...(init.headers as Record<string, string> | undefined) };
+    // Each connection can be aborted alone (a stalled one), and with the stream.
+    if (init.method !== 'DELETE') this.#connection = linkedController(this.#controller.signal);
     return fetchImpl(url, {
       ...init,
       headers,
       credentials: this.#options.credentials ?? 'same-origin',
       // The DELETE must outlive the abort it follows.
-      ...(init.method === 'DELETE' ? {} : { signal: this.#controller.signal }),
+      ...(init.method === 'DELETE' ? {} : { signal: this.#connection.signal }),
     });
   }
+}
+
+/** A controller that aborts with `parent` (AbortSignal.any is too new for the browsers we serve). */
+function linkedController(parent: AbortSignal): AbortController {
+  const child = new AbortController();
+  if (parent.aborted) child.abort(parent.reason);
+  else parent.addEventListener('abort', () => child.abort(parent.reason), { once: true, signal: child.signal });
+  return child;
 }
 
 function checkEventStream(response: Response): ReadableStream<Uint8Array<ArrayBuffer>> {

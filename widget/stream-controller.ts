@@ -51,6 +51,17 @@ export interface StreamControllerOptions {
   onSettled?: (outcome: StreamOutcome) => void;
 }
 
+/**
+ * Where a streaming answer stands, to follow it again after a reload: the server's
+ * stream id, the SSE id of the last event taken in, and the text and reasoning up to it.
+ */
+export interface AnswerPosition {
+  streamId: string;
+  lastEventId: string | undefined;
+  text: string;
+  reasoning: string;
+}
+
 // Speeds measured over less than this are noise.
 const minSpeedWindowMs = 250;
 
@@ -82,6 +93,8 @@ export class StreamController implements ReactiveController {
   #pending = '';
   #jsonDirty = false;
   #firstTokenAt: number | undefined;
+  /** What a followed answer held before this page took it up (see {@link resume}). */
+  #before = { text: '', reasoning: '' };
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: StreamControllerOptions) {
     this.#host = host;
@@ -98,12 +111,42 @@ export class StreamController implements ReactiveController {
    * Streams one answer, cancelling the one in progress. Resolves when it ends (or is
    * replaced); never rejects: the outcome is in `status` and the events.
    */
-  async start(request: StreamRequest): Promise<void> {
+  start(request: StreamRequest): Promise<void> {
+    return this.#follow(() => this.#options.client().stream(request), request.mode === 'json');
+  }
+
+  /**
+   * Takes up an answer the server is still streaming (after a reload): shows the text
+   * and reasoning it had, then follows the stream from its last event id. When the
+   * server cannot resume it, the answer ends as an error (`stream_interrupted`) keeping
+   * that text.
+   */
+  resume(position: AnswerPosition, json: boolean): Promise<void> {
+    return this.#follow(() => this.#options.client().resume(position.streamId, position.lastEventId), json, position);
+  }
+
+  /** Where the answer in progress stands; `undefined` when none streams or the server has not named it yet. */
+  get position(): AnswerPosition | undefined {
+    const stream = this.#stream;
+    if (!this.busy || stream?.streamId === undefined) return undefined;
+    // The stream's own fields, updated together with its last event id.
+    const { text, reasoning } = this.#before;
+    return { streamId: stream.streamId, lastEventId: stream.lastEventId, text: text + stream.text, reasoning: reasoning + stream.reasoning };
+  }
+
+  async #follow(open: () => ChatStream, json: boolean, before?: AnswerPosition): Promise<void> {
     this.cancel();
     const run = ++this.#run;
-    const stream = this.#options.client().stream(request);
+    const stream = open();
     this.#stream = stream;
-    this.#reset(request.mode === 'json');
+    this.#reset(json);
+    this.#before = { text: before?.text ?? '', reasoning: before?.reasoning ?? '' };
+    if (before) {
+      this.status = StreamStatus.streaming;
+      this.reasoning = before.reasoning;
+      this.#take(before.text);
+      this.#frames.schedule();
+    }
     try {
       for await (const event of stream) {
         if (run !== this.#run) return;
@@ -172,12 +215,7 @@ export class StreamController implements ReactiveController {
         this.#firstTokenAt ??= performance.now();
         this.status = StreamStatus.streaming;
         this.retrying = undefined;
-        this.text += event.content;
-        this.#pending += event.content;
-        if (this.#parser) {
-          this.json = this.#parser.feed(event.content);
-          this.#jsonDirty = true;
-        }
+        this.#take(event.content);
         this.#host.dispatchEvent(new AiStreamTokenEvent(event.content, this.text));
         break;
       case 'metadata':
@@ -202,6 +240,16 @@ export class StreamController implements ReactiveController {
         return;
     }
     this.#frames.schedule();
+  }
+
+  /** Adds answer text: to the answer, the next frame, and in JSON mode the parser. */
+  #take(content: string): void {
+    this.text += content;
+    this.#pending += content;
+    if (this.#parser) {
+      this.json = this.#parser.feed(content);
+      this.#jsonDirty = true;
+    }
   }
 
   #fail(error: StreamError): void {

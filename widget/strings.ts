@@ -42,6 +42,8 @@ export const strings = {
   answerReady: 'The answer is ready.',
   /** The usage line's prompt count. */
   promptTokens: (count: string, _plural: Intl.LDMLPluralRule): string => `${count} prompt`,
+  /** Clears the conversation (and the one `persist` kept) to start over. */
+  newChat: 'New chat',
   /** The usage line's completion count, singular or plural. */
   completionTokens: (count: string, plural: Intl.LDMLPluralRule): string => `${count} completion token${plural === 'one' ? '' : 's'}`,
   /** The usage line's speed. */

@@ -23,6 +23,8 @@ export interface DemoSession {
 export interface DemoSessionOptions {
   /** The local upstream's default pace; prompts may override it with `[[pace:…]]`. */
   pace?: { firstTokenMs: number; tokensPerSecond: number };
+  /** More server environment (e.g. `AI_STREAM_RESUME`), over the clean default. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function startDemoSession(options: DemoSessionOptions = {}): Promis
     embedPort: 0,
     upstreamPace: options.pace ?? { firstTokenMs: 50, tokensPerSecond: 150 },
     // A clean environment: never a real provider key; fast server-side retries.
-    env: { AI_STREAM_RETRY_BASE_MS: '50' },
+    env: { AI_STREAM_RETRY_BASE_MS: '50', ...options.env },
   });
   const upstream = server.upstream;
   if (!upstream) throw new Error('The demo server did not start the local upstream.');
