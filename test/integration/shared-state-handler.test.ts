@@ -134,7 +134,8 @@ describe.each(backends)('$name', (backend) => {
   });
 
   it('the concurrent-stream cap holds across instances, another client is unaffected, and a stream that ends frees its slot', async () => {
-    const [a, b] = await backend.instances({ AI_STREAM_RATE_STREAMS: '2' });
+    // Resume off: the aborted client ends its answer at once (with resume on it runs on for the grace).
+    const [a, b] = await backend.instances({ AI_STREAM_RATE_STREAMS: '2', AI_STREAM_RESUME: 'off' });
     const first = new AbortController();
     const running = [await ask(a, 'carol', `one ${SLOW}`, { signal: first.signal }), await ask(b, 'carol', `two ${SLOW}`)];
     expect(running.map((r) => r.status)).toEqual([200, 200]);
