@@ -1,5 +1,8 @@
 import { Admission, NO_TRUSTED_PROXY, type StreamTicket } from './request/admission.js';
-import { createAnswerStream, type AnswerStream } from './answer/answer-stream.js';
+import { createAnswerProducer, type AnswerProducer } from './answer/answer-producer.js';
+import { createAnswerReader } from './answer/answer-reader.js';
+import { DEFAULT_RESUME_CONFIG, resumeEnabled } from './config/resume-config.js';
+import { STREAM_ID, parseResumeRequest } from './request/resume-request.js';
 import type { ClientIdentityConfig, IdentifyHook } from './request/client-identity.js';
 import type { UpstreamRoute } from './upstream/open-upstream.js';
 import type { ModelConfig, StreamConfig } from './config/config.js';
@@ -19,7 +22,7 @@ import type { Usage } from '../../widget/shared/protocol.js';
 import { StreamRegistry } from './answer/stream-registry.js';
 import { CancelWatcher } from './store/cancel-watcher.js';
 import { MemoryStore } from './store/memory-store.js';
-import type { SharedStore } from './store/shared-store.js';
+import type { EventLogRead, SharedStore } from './store/shared-store.js';
 import { statusResponse } from './ops/status-endpoint.js';
 import { modelsResponse } from './config/models-endpoint.js';
 import { fetchTransport } from './upstream/transports/fetch-transport.js';
@@ -31,7 +34,7 @@ import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './counting
 const DEFAULT_MAX_STREAM_MS = 290_000;
 
 export interface StreamHandlerDeps {
-  registry?: StreamRegistry;
+  registry?: StreamRegistry<AnswerProducer>;
   log?: Logger;
   /** Counters behind the status endpoint, fed by the log events. */
   metrics?: StreamMetrics;
@@ -68,31 +71,45 @@ export interface HandlerContext {
 }
 
 /** A Web-standard handler: runs unchanged on Vercel's Node runtime, in Next.js route handlers, Hono, or Node via an adapter. */
-export type StreamHandler = ((request: Request, context?: unknown) => Promise<Response>) & { registry: StreamRegistry; metrics: StreamMetrics; store: SharedStore };
+export type StreamHandler = ((request: Request, context?: unknown) => Promise<Response>) & {
+  registry: StreamRegistry<AnswerProducer>;
+  metrics: StreamMetrics;
+  store: SharedStore;
+  /** Whether answers are logged for resume (`AI_STREAM_RESUME` and the store's kind). */
+  resumable: boolean;
+};
 
-/** A stream id as this server makes them (`crypto.randomUUID()`); anything else is no stream of ours. */
-const STREAM_ID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
-
-/** How long a stream's owner is kept beyond the stream's longest life. */
+/** How long a stream's owner (and its running event log) is kept beyond the stream's longest life. */
 const OWNER_GRACE_MS = 60_000;
+/** How long an ended answer's log is kept at least: a client that drops right before the end still finds it. */
+const ENDED_LOG_KEEP_MS = 60_000;
 
 /**
- * Creates the handler for `/api/chat/stream`: `POST` starts an answer, `DELETE ?id=`
- * cancels one, `OPTIONS` answers CORS preflights, `GET ?status` shows the counters to
- * an operator holding `AI_STREAM_STATUS_TOKEN`.
+ * Creates the handler for `/api/chat/stream`: `POST` starts an answer, `GET ?id=`
+ * resumes one (docs/protocol.md, "Resume"), `DELETE ?id=` cancels one, `OPTIONS`
+ * answers CORS preflights, `GET ?models` lists the models, `GET ?status` shows the
+ * counters to an operator holding `AI_STREAM_STATUS_TOKEN`.
  *
  * @example
  * const handler = createStreamHandler(loadConfig());
  * export const POST = handler, DELETE = handler, OPTIONS = handler;
  */
 export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDeps = {}): StreamHandler {
-  const registry = deps.registry ?? new StreamRegistry();
+  const registry = deps.registry ?? new StreamRegistry<AnswerProducer>();
   const metrics = deps.metrics ?? new StreamMetrics();
   const log = metrics.wrap(scrubbingLogger(deps.log ?? createLogger(), Object.values(config.providers).map((p) => p.apiKey)));
   const transport = deps.transport ?? (deps.fetch ? fetchTransport(deps.fetch) : defaultTransport());
   const maxStreamMs = deps.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
-  const clock = new StreamClock(clockTickMs(maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs, config.limits.firstByteTimeoutMs));
   const store = deps.store ?? new MemoryStore();
+  const resumeConfig = config.resume ?? DEFAULT_RESUME_CONFIG;
+  const resumeOn = resumeEnabled(resumeConfig, store.kind);
+  const timeouts = [maxStreamMs, config.heartbeatMs, config.limits.idleTimeoutMs, config.limits.firstByteTimeoutMs];
+  const clock = new StreamClock(clockTickMs(...timeouts, ...(resumeOn ? [Math.max(resumeConfig.graceMs, 100)] : [])));
+  /** Each read of a log marks a reader for this long: the producer's grace check sees a reader that reads at least that often. */
+  const readerTtlMs = Math.max(resumeConfig.graceMs, 5_000);
+  const eventLog = resumeOn
+    ? { store, graceMs: resumeConfig.graceMs, ttl: { runningMs: maxStreamMs + OWNER_GRACE_MS, endedMs: Math.max(ENDED_LOG_KEEP_MS, 2 * resumeConfig.graceMs) } }
+    : undefined;
   const admission = new Admission({
     store,
     rateLimits: deps.rateLimits ?? { onStoreDown: 'open' },
@@ -119,6 +136,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         case 'GET':
           if (new URL(request.url).searchParams.has('status')) return await statusResponse(request, config.statusToken, () => metrics.snapshot(registry.size));
           if (new URL(request.url).searchParams.has('models')) return modelsResponse(config, cors);
+          if (new URL(request.url).searchParams.has('id')) return await resume(request, cors, socketAddressOf(context));
           throw methodNotAllowed(request.method);
         default:
           throw methodNotAllowed(request.method);
@@ -165,15 +183,16 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     // records the claim as it is called; a shared store is awaited before the response,
     // so the id reaches the client only once another instance can check its owner.
     const claim = store.claimStream(streamId, client, maxStreamMs + OWNER_GRACE_MS);
-    let answer: AnswerStream;
+    let producer: AnswerProducer;
     try {
-      answer = createAnswerStream({
+      producer = createAnswerProducer({
         streamId,
         request: normalized,
         routes,
         transport,
         config,
         clientSignal: request.signal,
+        eventLog,
         maxStreamMs,
         promptTokens,
         log,
@@ -185,10 +204,57 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
       onEnd(undefined);
       throw error;
     }
-    registry.add(streamId, answer);
+    registry.add(streamId, producer);
+    // The first reader is attached before the first event: it gets every frame from seq 0.
+    const reader = createAnswerReader({ ...readerOptions(streamId, -1), producer, signal: request.signal });
+    producer.begin();
     // A claim lost to a down store: the stream is served, but cannot be cancelled from another instance.
     if (store.kind !== 'memory') await claim;
-    return new Response(answer.body, { status: 200, headers: sseHeaders(streamId, headers) });
+    return new Response(reader.body, { status: 200, headers: sseHeaders(streamId, headers) });
+  }
+
+  /** What every reader of this handler shares; `store` only with resume on. */
+  function readerOptions(streamId: string, afterSeq: number) {
+    return {
+      streamId,
+      afterSeq,
+      store: resumeOn ? store : undefined,
+      pollMs: resumeConfig.pollMs,
+      readerTtlMs,
+      staleMs: Math.max(config.limits.idleTimeoutMs, config.limits.firstTokenBudgetMs) + 5_000,
+      maxLifeMs: maxStreamMs + OWNER_GRACE_MS,
+      heartbeatMs: config.heartbeatMs,
+      clock,
+    };
+  }
+
+  // Only the client that started a stream may resume it; to anyone else, and for an
+  // unknown or expired id, it does not exist (404), as for DELETE. A stream whose
+  // producer runs here is followed live once caught up; any other is read from its log.
+  async function resume(request: Request, cors: HeaderRecord, socketAddress: string | undefined): Promise<Response> {
+    const asked = parseResumeRequest(new URL(request.url), request.headers.get('last-event-id'));
+    if (!asked || !resumeOn) throw notFound();
+    const { streamId, afterSeq } = asked;
+    const client = await admission.clientOf(request, socketAddress);
+    const localOwner = owners.get(streamId);
+    if (localOwner === undefined) {
+      const owner = await store.ownerOf(streamId);
+      if (!owner.ok) throw storeUnavailable();
+      if (owner.value !== client) throw notFound();
+    } else if (localOwner !== client) throw notFound();
+    const producer = registry.get(streamId);
+    let firstRead: EventLogRead | undefined;
+    if (!producer?.resumable) {
+      // A producer here whose log stopped (the store failed it) cannot be caught up with.
+      if (producer) throw notFound();
+      const read = await store.readEvents(streamId, afterSeq, { readerTtlMs });
+      if (!read.ok) throw storeUnavailable();
+      if (!read.value || (read.value.ended && read.value.frames.length === 0)) throw notFound();
+      firstRead = read.value;
+    }
+    log('resume', { streamId, afterSeq, producerHere: producer !== undefined });
+    const reader = createAnswerReader({ ...readerOptions(streamId, afterSeq), producer, firstRead, signal: request.signal });
+    return new Response(reader.body, { status: 200, headers: sseHeaders(streamId, cors) });
   }
 
   /** The prompt's exact count, for the token budget; the cheap upper bound if the tokenizer fails. */
@@ -243,7 +309,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     return new Response(null, { status: 204, headers: cors });
   }
 
-  return Object.assign(handler, { registry, metrics, store });
+  return Object.assign(handler, { registry, metrics, store, resumable: resumeOn });
 }
 
 function notFound(): StreamError {
@@ -263,12 +329,12 @@ function socketAddressOf(context: unknown): string | undefined {
 }
 
 function methodNotAllowed(method: string): StreamError {
-  return new StreamError('method_not_allowed', `${method} is not supported here; use POST to start a stream.`, { status: 405 });
+  return new StreamError('method_not_allowed', `${method} is not supported here; use POST to start a stream, GET ?id= to resume one.`, { status: 405 });
 }
 
 /** Headers a refusal needs beyond CORS. */
 function rejectionHeaders(error: StreamError): HeaderRecord {
-  if (error.status === 405) return { allow: 'POST, DELETE, OPTIONS' };
+  if (error.status === 405) return { allow: 'GET, POST, DELETE, OPTIONS' };
   // The rest of a late body may still be on its way: the connection cannot carry another request.
   if (error.code === 'request_timeout') return { connection: 'close' };
   return {};

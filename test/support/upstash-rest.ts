@@ -15,6 +15,12 @@ export interface UpstashRest {
   token: string;
   /** HTTP requests and Redis commands served so far (for round-trip counts). */
   stats: { requests: number; commands: number };
+  /**
+   * The commands served so far (the last {@link COMMAND_HISTORY}) that name `text` in
+   * their first arguments (a stream id in a key), each as its name and those arguments,
+   * cut short: for counting the commands one answer costs.
+   */
+  commandsMentioning(text: string): string[][];
   close(): Promise<void>;
 }
 
@@ -22,6 +28,9 @@ type Json = string | number | null | Json[] | { [key: string]: Json };
 type Entry = { result: Json } | { error: string };
 
 const SHEBANG = /^#!lua([^\n]*)(\n|$)/;
+
+/** How many commands are kept for `commandsMentioning`. */
+const COMMAND_HISTORY = 50_000;
 
 /**
  * Upstash accepts `#!lua flags=allow-key-locking`; a stock redis-server 7.0 rejects
@@ -107,6 +116,7 @@ export async function startUpstashRest(options: { redisPort: number; token?: str
   const token = options.token ?? 'test-upstash-token';
   const loaded = new Map<string, string>();
   const stats = { requests: 0, commands: 0 };
+  const history: string[][] = [];
   let connection: Promise<RespConnection> | undefined;
 
   /** One connection, opened on demand and again after Redis went away. */
@@ -135,6 +145,9 @@ export async function startUpstashRest(options: { redisPort: number; token?: str
     const rewritten = batch.map((command) => rewrite(command.map(toArg), loaded));
     const commands = rewritten.map(({ command }) => command);
     stats.commands += commands.length;
+    // Name and the first arguments (keys come first), each cut short: frames are not kept.
+    for (const command of commands) history.push(command.slice(0, 8).map((arg) => arg.slice(0, 160)));
+    if (history.length > COMMAND_HISTORY) history.splice(0, history.length - COMMAND_HISTORY);
     const base64 = request.headers['upstash-encoding'] === 'base64';
     let replies: RespValue[];
     try {
@@ -167,6 +180,7 @@ export async function startUpstashRest(options: { redisPort: number; token?: str
     url: `http://127.0.0.1:${port}`,
     token,
     stats,
+    commandsMentioning: (text) => history.filter((command) => command.some((arg) => arg.includes(text))),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,6 +23,11 @@ export function encodeEvent(id: string, event: StreamEvent): string {
 
 const encoder = new TextEncoder();
 
+/** An event without an id: one a reader adds itself (it is not in the answer's log, and takes no seq). */
+export function encodeUnnumbered(event: StreamEvent): string {
+  return `data: ${JSON.stringify(event)}\n\n`;
+}
+
 /**
  * Writes one stream's SSE bytes into its response body: ids `streamId:seq`, a `retry:`
  * field first, and a `: keep-alive` comment when nothing went out for `heartbeatMs`
@@ -51,6 +56,18 @@ export class SseWriter {
     let text = '';
     for (const event of events) text += encodeEvent(`${this.#streamId}:${this.#seq++}`, event);
     this.#enqueue(text);
+  }
+
+  /** Writes frames already made (an answer's, numbered by its producer) as they are. */
+  writeFrames(frames: string | Uint8Array): void {
+    if (typeof frames === 'string') return this.#enqueue(frames);
+    if (this.#closed) return;
+    try {
+      this.#controller.enqueue(frames);
+      this.#lastSent = performance.now();
+    } catch {
+      this.#closed = true;
+    }
   }
 
   /** Holds what is sent until `close`, so the last frames leave in one write. */

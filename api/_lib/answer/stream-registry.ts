@@ -1,7 +1,7 @@
-/** What the registry keeps of one live stream: a way to stop it, and its gauges. */
+/** What the registry keeps of one live stream: a way to cancel it, and its gauges. */
 export interface StreamEntry {
-  /** Stops the stream: the upstream is closed and the client gets its last event. */
-  abort(reason: unknown): void;
+  /** Cancels the stream (someone asked): the upstream is aborted and readers get its last event. */
+  cancel(reason: unknown): void;
   /** Bytes framed but not yet taken by the HTTP layer (for backpressure checks). */
   bufferedBytes(): number;
   /** Body characters read from the upstream so far. */
@@ -9,18 +9,19 @@ export interface StreamEntry {
 }
 
 /**
- * The streams this instance is serving, by id, so `DELETE ?id=` can stop one. Every
+ * The streams this instance is serving, by id, so `DELETE ?id=` can cancel one and a
+ * resume on this instance can attach to its producer. Every
  * ending (done, error, cancel, disconnect, timeout) removes the entry; tests assert
  * that the registry is empty afterwards.
  */
-export class StreamRegistry {
-  readonly #streams = new Map<string, StreamEntry>();
+export class StreamRegistry<Entry extends StreamEntry = StreamEntry> {
+  readonly #streams = new Map<string, Entry>();
 
-  add(id: string, entry: StreamEntry): void {
+  add(id: string, entry: Entry): void {
     this.#streams.set(id, entry);
   }
 
-  get(id: string): StreamEntry | undefined {
+  get(id: string): Entry | undefined {
     return this.#streams.get(id);
   }
 
@@ -28,11 +29,11 @@ export class StreamRegistry {
     this.#streams.delete(id);
   }
 
-  /** Stops a stream; false when this instance does not serve it. */
+  /** Cancels a stream; false when this instance does not serve it. */
   cancel(id: string, reason: unknown): boolean {
     const entry = this.#streams.get(id);
     if (!entry) return false;
-    entry.abort(reason);
+    entry.cancel(reason);
     return true;
   }
 

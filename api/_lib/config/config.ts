@@ -5,6 +5,7 @@
 
 import { ConfigError } from './config-error.js';
 import { loadProviders } from './provider-config.js';
+import { loadResumeConfig, type ResumeConfig } from './resume-config.js';
 
 /** How one upstream provider is reached. The key never leaves the server. */
 export interface ProviderConfig {
@@ -81,6 +82,8 @@ export interface StreamConfig {
   /** Tokens after the first are sent at most this often (ms); 0 sends every delta. */
   coalesceMs: number;
   heartbeatMs: number;
+  /** Resume after a dropped connection (`AI_STREAM_RESUME*`). @default DEFAULT_RESUME_CONFIG */
+  resume?: ResumeConfig;
 }
 
 export { ConfigError };
@@ -120,6 +123,7 @@ export function loadConfig(env: Env = process.env): StreamConfig {
     statusToken: statusToken(env),
     coalesceMs: int(env, 'AI_STREAM_COALESCE_MS', 100, 0, 5_000),
     heartbeatMs: int(env, 'AI_STREAM_HEARTBEAT_MS', 15_000, 1_000, 120_000),
+    resume: loadResumeConfig(env),
   };
 }
 

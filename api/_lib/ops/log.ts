@@ -1,5 +1,5 @@
-/** Stream lifecycle events that get a log line (`limit_unchecked`: the store was down and a rate limit's policy decided). */
-export type LogEvent = 'start' | 'first_token' | 'retry' | 'cancel' | 'error' | 'done' | 'rejected' | 'limit_unchecked';
+/** Stream lifecycle events that get a log line (`limit_unchecked`: the store was down and a rate limit's policy decided; `resume`: a reader joined a stream; `resume_off`: its event log stopped). */
+export type LogEvent = 'start' | 'first_token' | 'retry' | 'cancel' | 'error' | 'done' | 'rejected' | 'limit_unchecked' | 'resume' | 'resume_off';
 
 export type LogFields = Record<string, string | number | boolean | undefined>;
 

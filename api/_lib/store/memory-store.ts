@@ -36,6 +36,7 @@ export class MemoryStore implements SharedStore {
   readonly #owners = new ExpiringMap<string>();
   readonly #cancels = new ExpiringMap<true>();
   readonly #logs = new ExpiringMap<EventLog>();
+  readonly #readers = new ExpiringMap<true>();
   readonly #counters = new ExpiringMap<number>();
   readonly #slots = new ExpiringMap<Map<string, number>>();
   readonly #bounds: EventLogBounds;
@@ -89,10 +90,16 @@ export class MemoryStore implements SharedStore {
     return ok(undefined);
   }
 
-  readEvents(streamId: string, afterSeq: number): Promise<StoreResult<EventLogRead | undefined>> {
-    const log = this.#logs.get(streamId, Date.now());
+  readEvents(streamId: string, afterSeq: number, options: { readerTtlMs?: number } = {}): Promise<StoreResult<EventLogRead | undefined>> {
+    const now = this.#now();
+    const log = this.#logs.get(streamId, now);
     if (!log) return ok(undefined);
+    if (options.readerTtlMs) this.#readers.set(streamId, true, now + options.readerTtlMs);
     return ok({ frames: log.frames.slice(Math.max(0, afterSeq + 1)), ended: log.ended, nextSeq: log.frames.length });
+  }
+
+  readerSeen(streamId: string): Promise<StoreResult<boolean>> {
+    return ok(this.#readers.get(streamId, Date.now()) !== undefined);
   }
 
   hitWindow(key: string, limit: number, windowMs: number): Promise<StoreResult<WindowHit>> {
@@ -157,7 +164,7 @@ export class MemoryStore implements SharedStore {
     const now = Date.now();
     if (now - this.#sweptAt >= SWEEP_EVERY_MS) {
       this.#sweptAt = now;
-      for (const map of [this.#owners, this.#cancels, this.#logs, this.#counters, this.#slots]) map.sweep(now);
+      for (const map of [this.#owners, this.#cancels, this.#logs, this.#readers, this.#counters, this.#slots]) map.sweep(now);
     }
     return now;
   }

@@ -31,11 +31,14 @@ return {1, length + count}
 
 /**
  * Reads a log after a seq, with its ended mark, in one atomic step (so "ended" is
- * never seen without the last frames). KEYS: log, meta. ARGV: afterSeq.
- * Returns nil for an unknown log, else {ended 0|1, nextSeq, frames}.
+ * never seen without the last frames). KEYS: log, meta, reader. ARGV: afterSeq,
+ * readerTtlMs (0: no mark; else the reader key is set for that long, so the producer's
+ * instance sees that someone reads). Returns nil for an unknown log, else
+ * {ended 0|1, nextSeq, frames}.
  */
 export const READ_EVENTS = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[2]) end
 local ended = redis.call('HGET', KEYS[2], 'ended')
 local length = redis.call('LLEN', KEYS[1])
 local frames = redis.call('LRANGE', KEYS[1], math.max(0, tonumber(ARGV[1]) + 1), -1)

@@ -108,13 +108,18 @@ export class RedisStore implements SharedStore {
     });
   }
 
-  readEvents(streamId: string, afterSeq: number): Promise<StoreResult<EventLogRead | undefined>> {
+  readEvents(streamId: string, afterSeq: number, options: { readerTtlMs?: number } = {}): Promise<StoreResult<EventLogRead | undefined>> {
+    const readerTtl = options.readerTtlMs ? wholeMs(options.readerTtlMs) : 0;
     return this.#call('readEvents', async () => {
-      const reply = await this.#scripts.read.exec(this.#logKeys(streamId), [String(afterSeq)]);
+      const reply = await this.#scripts.read.exec([...this.#logKeys(streamId), this.#streamKey(streamId, 'reader')], [String(afterSeq), String(readerTtl)]);
       if (!reply) return undefined;
       const [ended, nextSeq, frames] = reply;
       return { ended: ended === 1, nextSeq, frames };
     });
+  }
+
+  readerSeen(streamId: string): Promise<StoreResult<boolean>> {
+    return this.#call('readerSeen', async () => (await this.#redis.exists(this.#streamKey(streamId, 'reader'))) === 1);
   }
 
   hitWindow(key: string, limit: number, windowMs: number): Promise<StoreResult<WindowHit>> {
@@ -176,7 +181,7 @@ export class RedisStore implements SharedStore {
   }
 
   /** A stream's keys share a hash tag, so a script touching two of them stays on one cluster slot. */
-  #streamKey(streamId: string, part: 'owner' | 'cancel' | 'log' | 'meta'): string {
+  #streamKey(streamId: string, part: 'owner' | 'cancel' | 'log' | 'meta' | 'reader'): string {
     return `${this.#prefix}:stream:{${streamId}}:${part}`;
   }
 

@@ -102,8 +102,14 @@ export interface SharedStore {
   appendEvents(streamId: string, firstSeq: number, frames: readonly string[], ttlMs: number, options?: { end?: boolean }): Promise<StoreResult<AppendOutcome>>;
   /** Marks the stream ended (no frame will follow); a no-op for an unknown or expired log. */
   markEnded(streamId: string): Promise<StoreResult<void>>;
-  /** Frames with a seq above `afterSeq` (-1 for all); undefined for an unknown or expired log. */
-  readEvents(streamId: string, afterSeq: number): Promise<StoreResult<EventLogRead | undefined>>;
+  /**
+   * Frames with a seq above `afterSeq` (-1 for all); undefined for an unknown or expired
+   * log. With `readerTtlMs`, the read also marks the stream as having a reader for that
+   * long (in the same command), which `readerSeen` reports to the producer's instance.
+   */
+  readEvents(streamId: string, afterSeq: number, options?: { readerTtlMs?: number }): Promise<StoreResult<EventLogRead | undefined>>;
+  /** Whether some reader read the log with `readerTtlMs` within that time (a resume on another instance). */
+  readerSeen(streamId: string): Promise<StoreResult<boolean>>;
 
   /** Counts one request against `limit` per `windowMs` for `key` (sliding window). */
   hitWindow(key: string, limit: number, windowMs: number): Promise<StoreResult<WindowHit>>;

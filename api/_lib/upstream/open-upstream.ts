@@ -11,11 +11,11 @@ import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, Upst
 
 /** Largest single SSE event accepted from an upstream; bigger means a broken upstream. */
 const MAX_UPSTREAM_EVENT_CHARS = 1024 * 1024;
-/** The abort reason of a session closed on purpose: made once, a stack trace is not free. */
-const CANCELLED = new Error('upstream session cancelled');
+/** The reason of a session aborted on purpose: made once, a stack trace is not free. */
+const ABORTED = new Error('upstream session aborted');
 /** Why no attempt was opened: the client's signal had fired. */
 const CLIENT_GONE = new StreamError('cancelled', 'The answer was cancelled.', { status: 499, detail: 'client gone before the upstream was opened' });
-/** The stop reason of a session that read its provider's end marker. */
+/** The close reason of a session that read its provider's end marker. */
 const ENDED = new Error('upstream session ended');
 /** How much of an upstream error body is read (for the log). */
 const MAX_ERROR_BODY_BYTES = 4 * 1024;
@@ -44,7 +44,7 @@ export interface OpenUpstreamOptions {
   random?: () => number;
 }
 
-/** Hears how opening went (the answer). No callback fires after `UpstreamOpener.stop`. */
+/** Hears how opening went (the answer). No callback fires after `UpstreamOpener.abort`. */
 export interface OpenerListener {
   /** The upstream is past its first event; the session streams from here (call `start`). */
   onUpstreamOpen(session: UpstreamSession): void;
@@ -61,7 +61,7 @@ export interface UpstreamEventHandler {
 
 /**
  * One upstream answer, opened and past its first event. Events are pushed to the
- * handler given to `start`, ending with exactly one `end` or `error`; `pause` stops the
+ * handler given to `start`, ending with exactly one `end` or `error`; `pause` halts the
  * upstream read while the client is behind.
  */
 export interface UpstreamSession {
@@ -70,8 +70,8 @@ export interface UpstreamSession {
   start(handler: UpstreamEventHandler): void;
   pause(): void;
   resume(): void;
-  /** Closes the upstream connection; no event is delivered afterwards. */
-  cancel(): void;
+  /** Aborts the upstream connection; no event is delivered afterwards. */
+  abort(): void;
   /** Body characters read from the upstream so far (backpressure checks). */
   charsRead(): number;
   /** A tick of the stream's clock: the upstream idle watchdog. */
@@ -91,9 +91,9 @@ export interface UpstreamSession {
  * docs/server-design.md). Here an open stream holds the attempt, which becomes the
  * session, and nothing else.
  *
- * `stop(reason)` ends it at any stage (a request in flight, a backoff wait) and
- * silences the listener; an abort is never retried. The answer calls it when its
- * stream is cancelled, so an open stream needs no AbortSignal of its own.
+ * `abort(reason)` ends it at any stage (a request in flight, a backoff wait) and
+ * silences the listener; an abort is never retried. The answer calls it when it ends
+ * early (a cancel, the deadline), so an open stream needs no AbortSignal of its own.
  */
 export class UpstreamOpener implements AttemptOwner {
   readonly #options: OpenUpstreamOptions;
@@ -103,7 +103,7 @@ export class UpstreamOpener implements AttemptOwner {
   #routeAttempts = 0;
   #route = 0;
   #attempt: Attempt | undefined;
-  #stopped = false;
+  #aborted = false;
   #wait: ReturnType<typeof setTimeout> | undefined;
   readonly #startedAt = performance.now();
 
@@ -117,18 +117,18 @@ export class UpstreamOpener implements AttemptOwner {
     this.#next();
   }
 
-  /** Stops the attempt in flight or the wait before the next one; the listener hears nothing more. */
-  stop(reason: unknown): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
+  /** Aborts the attempt in flight or the wait before the next one; the listener hears nothing more. */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
     clearTimeout(this.#wait);
-    this.#attempt?.abort(reason ?? CANCELLED);
+    this.#attempt?.abortWith(reason ?? ABORTED);
     this.#attempt = undefined;
   }
 
   /** A tick of the stream's clock: the time-to-first-token budget, then the attempt's own watchdog. */
   onTick(now: number): void {
-    if (this.#stopped) return;
+    if (this.#aborted) return;
     if (now - this.#startedAt < this.#options.firstTokenBudgetMs) return this.#attempt?.onTick(now);
     const { firstTokenBudgetMs } = this.#options;
     const error = new StreamError('upstream_timeout', 'The model provider did not start answering in time.', {
@@ -136,19 +136,19 @@ export class UpstreamOpener implements AttemptOwner {
       retryable: true,
       detail: `no first token within ${firstTokenBudgetMs} ms (${this.#attempts} attempts)`,
     });
-    this.stop(error);
+    this.abort(error);
     this.#listener.onUpstreamFailed(error);
   }
 
   attemptOpened(attempt: Attempt): void {
     this.#attempt = undefined;
-    if (this.#stopped) return attempt.cancel();
+    if (this.#aborted) return attempt.abort();
     this.#listener.onUpstreamOpen(attempt);
   }
 
   attemptFailed(thrown: unknown): void {
     this.#attempt = undefined;
-    if (this.#stopped) return;
+    if (this.#aborted) return;
     const error = toStreamError(thrown);
     const { retry } = this.#options;
     const wanted = error.retryAfterMs;
@@ -159,7 +159,7 @@ export class UpstreamOpener implements AttemptOwner {
     // A retry that would start after the budget ran out would only be cut off: fail now.
     if (performance.now() + delayMs - this.#startedAt >= this.#options.firstTokenBudgetMs) return this.#fallBack(error);
     this.#listener.onUpstreamRetry({ type: 'retry', attempt: this.#attempts, delayMs, reason: error.message }, error);
-    if (this.#stopped) return;
+    if (this.#aborted) return;
     this.#wait = setTimeout(() => this.#next(), delayMs);
   }
 
@@ -172,7 +172,7 @@ export class UpstreamOpener implements AttemptOwner {
     this.#route++;
     this.#routeAttempts = 0;
     this.#listener.onUpstreamRetry({ type: 'retry', attempt: this.#attempts, delayMs: 0, reason: `${error.message} Trying ${next.providerName} instead.`, provider: next.providerName }, error);
-    if (this.#stopped) return;
+    if (this.#aborted) return;
     this.#next();
   }
 
@@ -181,10 +181,10 @@ export class UpstreamOpener implements AttemptOwner {
     // The abort listener may not have run yet (a client gone while the request was read
     // or counted): an attempt opened now is billed for nobody.
     if (this.#options.clientSignal?.aborted) {
-      // Reported a turn later, as every outcome is, unless the answer stopped us first.
+      // Reported a turn later, as every outcome is, unless the answer aborted us first.
       queueMicrotask(() => {
-        if (this.#stopped) return;
-        this.#stopped = true;
+        if (this.#aborted) return;
+        this.#aborted = true;
         this.#listener.onUpstreamFailed(CLIENT_GONE);
       });
       return;
@@ -217,8 +217,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   /** Hears the outcome while the attempt opens; cleared once it has. */
   #owner: AttemptOwner | undefined;
   #call: UpstreamCall | undefined;
-  /** Why this attempt stopped (the stream's abort reason, its own failure, or a cancel); the first wins. */
-  #stopped: unknown;
+  /** Why this attempt's call was closed (the answer's abort reason, its own failure, its end); the first wins. */
+  #closed: unknown;
   #source: ByteSource | undefined;
   #chars = 0;
   #finished = false;
@@ -273,7 +273,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   }
 
   onFailure(err: unknown): void {
-    this.#failOpen(this.#stopped ?? networkError(err));
+    this.#failOpen(this.#closed ?? networkError(err));
   }
 
   // Ends the attempt before it opened; the owner decides on a retry.
@@ -281,8 +281,8 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     const owner = this.#owner;
     if (!owner) return;
     this.#owner = undefined;
-    if (!this.#finished) this.#release();
-    this.#stop(error);
+    if (!this.#finished) this.#finish();
+    this.#close(error);
     owner.attemptFailed(error);
   }
 
@@ -315,7 +315,7 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   }
 
   error(err: unknown): void {
-    this.#fail(this.#stopped ?? droppedError(err));
+    this.#fail(this.#closed ?? droppedError(err));
   }
 
   // The session.
@@ -347,14 +347,15 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     this.#source?.resume();
   }
 
-  cancel(): void {
+  abort(): void {
     // Also after the last event: closing the call is what stops an upstream that went
-    // on after it (#stop does nothing the second time).
-    this.#release();
-    this.#stop(CANCELLED);
+    // on after it (#close does nothing the second time).
+    this.#finish();
+    this.#close(ABORTED);
   }
 
-  #release(): void {
+  /** No event is delivered from here on. */
+  #finish(): void {
     this.#finished = true;
   }
 
@@ -375,20 +376,20 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   // after it, it is the last event delivered.
   #fail(error: unknown): void {
     if (this.#finished) return;
-    this.#stop(error);
-    this.#emit({ type: 'error', error: toStreamError(this.#stopped) });
+    this.#close(error);
+    this.#emit({ type: 'error', error: toStreamError(this.#closed) });
   }
 
-  /** Ends the attempt from outside (its stream was cancelled): a pending `open` rejects, a session delivers its last event. */
-  abort(reason: unknown): void {
+  /** Aborts the attempt from outside (its answer ended early): a pending `open` rejects, a session delivers its last event. */
+  abortWith(reason: unknown): void {
     this.#fail(reason);
   }
 
-  // Closes the request (pending or streaming) at once, remembering the first reason.
-  // Only the first call closes: the transport call is then done with.
-  #stop(reason: unknown): void {
-    if (this.#stopped !== undefined) return;
-    this.#stopped = reason ?? CANCELLED;
+  // Aborts the request (pending or streaming) at once, remembering the first reason.
+  // Only the first call aborts: the transport call is then done with.
+  #close(reason: unknown): void {
+    if (this.#closed !== undefined) return;
+    this.#closed = reason ?? ABORTED;
     this.#call?.abort();
   }
 
@@ -396,9 +397,9 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
   // later, once the rest of this network read has been parsed, so that a response
   // whose body ended in the same read keeps its connection alive; an upstream that
   // holds the connection open after its end marker is closed then.
-  #stopAtEnd(): void {
-    if (this.#stopped !== undefined) return;
-    this.#stopped = ENDED;
+  #closeAtEnd(): void {
+    if (this.#closed !== undefined) return;
+    this.#closed = ENDED;
     const call = this.#call;
     if (call) queueMicrotask(() => call.release());
   }
@@ -407,11 +408,11 @@ class Attempt implements UpstreamSession, UpstreamReceiver, SseReceiver {
     if (this.#finished) return;
     const last = event.type === 'end' || event.type === 'error';
     if (last) {
-      this.#release();
+      this.#finish();
       // Whatever ends the answer ends the upstream call: a provider that goes on
       // streaming after its own error or end marker is not read (or billed) any more.
-      if (event.type === 'error') this.#stop(event.error);
-      else this.#stopAtEnd();
+      if (event.type === 'error') this.#close(event.error);
+      else this.#closeAtEnd();
     }
     const owner = this.#owner;
     if (owner) {

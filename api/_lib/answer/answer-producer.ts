@@ -1,4 +1,4 @@
-import type { FinishReason, ReasoningEvent, RetryEvent, StreamEvent, TokenEvent, Usage } from '../../../widget/shared/protocol.js';
+import type { FinishReason, ReasoningEvent, RetryEvent, StartEvent, StreamEvent, TokenEvent, Usage } from '../../../widget/shared/protocol.js';
 import type { StreamConfig } from '../config/config.js';
 import { createJsonOutputCheck, type JsonOutputCheck } from './json-output-check.js';
 import type { Logger } from '../ops/log.js';
@@ -6,7 +6,9 @@ import { UpstreamOpener, type OpenUpstreamOptions, type OpenerListener, type Ups
 import type { UpstreamEvent } from '../upstream/providers/provider-adapter.js';
 import { createReasoningCoalescer, type ReasoningTarget } from './reasoning-coalescer.js';
 import type { NormalizedRequest } from '../request/request-schema.js';
-import { SseWriter } from './sse-encoder.js';
+import { encodeEvent } from './sse-encoder.js';
+import { EventLogWriter, type EventLogTtl } from './event-log-writer.js';
+import type { SharedStore } from '../store/shared-store.js';
 import type { Clocked, StreamClock } from './stream-clock.js';
 import type { StreamEntry, StreamRegistry } from './stream-registry.js';
 import { StreamError, toStreamError } from '../stream-error.js';
@@ -19,19 +21,40 @@ import type { UpstreamTransport } from '../upstream/transports/upstream-transpor
 const METADATA_INTERVAL_MS = 250;
 /** How long `done` may wait for a token count that the tokenizer is still producing. */
 const COUNT_WAIT_MS = 3_000;
-/** Bytes the response body may queue before the upstream read pauses. */
-const BODY_HIGH_WATER_BYTES = 16 * 1024;
+const encoder = new TextEncoder();
 
-export interface AnswerStreamOptions {
+/** Where the producer writes: one connection's reader attached live (see AnswerReader). */
+export interface LiveTarget {
+  /** Takes frames as bytes, in order. */
+  write(bytes: Uint8Array): void;
+  /** True while its client has not taken what it was given (the upstream then pauses). */
+  readonly behind: boolean;
+  /** Bytes given but not yet taken by the HTTP layer. */
+  bufferedBytes(): number;
+  /** The answer is over: nothing follows what was written. */
+  end(): void;
+}
+
+/** The answer's event log, when it is kept for resume. */
+export interface EventLogOptions {
+  store: SharedStore;
+  ttl: EventLogTtl;
+  /** How long the answer goes on with no reader before its upstream is aborted. */
+  graceMs: number;
+}
+
+export interface AnswerProducerOptions {
   streamId: string;
   request: NormalizedRequest;
   /** Where the answer comes from: the model's provider, then its fallbacks. `routes[0].request` is `request`. */
   routes: OpenUpstreamOptions['routes'];
   transport: UpstreamTransport;
   config: StreamConfig;
-  /** The request's signal: it aborts when the client goes away. */
+  /** The starting request's signal: an answer whose client left before it began is aborted at once. */
   clientSignal: AbortSignal;
-  /** The stream is stopped (with `upstream_timeout`) after this long. */
+  /** Logs the answer's frames for resume; undefined when resume is off. */
+  eventLog?: EventLogOptions | undefined;
+  /** The answer is aborted (with `upstream_timeout`) after this long. */
   maxStreamMs: number;
   /** The prompt's exact token count when the handler already has it; else counted when first needed. */
   promptTokens: number | undefined;
@@ -48,25 +71,43 @@ export interface AnswerStreamOptions {
   onEnd?: ((usage: Usage | undefined) => void) | undefined;
 }
 
-/** One answer's response body; also its registry entry (stop it by id, read its gauges). */
-export interface AnswerStream extends StreamEntry {
-  body: ReadableStream<Uint8Array>;
+/** One answer's producer; also its registry entry (cancel it by id, read its gauges). */
+export interface AnswerProducer extends StreamEntry {
+  readonly streamId: string;
+  /** Whether the answer's frames are being logged, so a reader can join after a drop. */
+  readonly resumable: boolean;
+  /** Opens the upstream and sends `start`; call once the first reader is attached. */
+  begin(): void;
+  /**
+   * Attaches a reader from `fromSeq` on: the frames from there that this instance holds
+   * are written to it at once, and every later one as it is sent. False when the answer
+   * is ending, or some of those frames are only in the store (read them, then try again).
+   */
+  attach(reader: LiveTarget, fromSeq: number): boolean;
+  /** The reader's connection ended: the answer goes on (resume on, for the grace) or is aborted. */
+  detach(reader: LiveTarget): void;
+  /** A reader took what it was given: the upstream goes on unless another is still behind. */
+  readerPulled(): void;
 }
 
 /**
- * The SSE body of one answer. Upstream bytes are pushed through one synchronous path
- * (decode → SSE parse → adapter → coalesce → frame) into a single byte stream; when the
- * client falls behind (its queue passes 16 KB) the upstream read pauses, and resumes
- * when the client pulls again. It always ends with one `done` or `error` event (unless
- * the client is gone), and always releases the upstream, the counter and the registry.
+ * The producer of one answer: the upstream, counting, coalescing and the numbering of
+ * events. Upstream bytes are pushed through one synchronous path (decode → SSE parse →
+ * adapter → coalesce → frame) to every reader attached here, and, with resume on, to
+ * the event log (never awaited). While an attached reader is behind (its queue passes
+ * 16 KB) the upstream read pauses, and goes on when it pulls again. It always ends with
+ * one `done` or `error` event (unless nobody is left to read it), and always releases
+ * the upstream, the counter and the registry.
  *
- * Every stop (the client leaving, `DELETE ?id=`, the deadline, the body cancelled)
- * comes in through `abort`, which closes the upstream directly: no AbortController
- * per stream, whose signal and listeners cost about a kilobyte each (measured,
- * docs/server-design.md).
+ * A reader's connection ending ends that reader, not the answer: with resume off the
+ * answer is aborted at once (nobody can come back); with resume on it goes on into the
+ * log for the grace period, and is aborted then unless a reader came back (here, or on
+ * another instance through the store). A cancel (`DELETE ?id=`, the cancel flag) and the
+ * deadline close the upstream directly: no AbortController per stream, whose signal and
+ * listeners cost about a kilobyte each (measured, docs/server-design.md).
  */
-export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
-  return new Answer(options);
+export function createAnswerProducer(options: AnswerProducerOptions): AnswerProducer {
+  return new Producer(options);
 }
 
 /**
@@ -74,20 +115,30 @@ export function createAnswerStream(options: AnswerStreamOptions): AnswerStream {
  * thousand open streams then hold a thousand of these, not tens of thousands of
  * functions and their scopes.
  */
-class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, CoalescerTarget, ReasoningTarget, OpenerListener, EventListenerObject, Clocked {
-  readonly body: ReadableStream<Uint8Array>;
-  readonly #options: AnswerStreamOptions;
+class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, OpenerListener, Clocked {
+  readonly streamId: string;
+  readonly #options: AnswerProducerOptions;
   readonly #startedAt = performance.now();
   readonly #counter: CompletionTokenCounter;
   readonly #jsonCheck: JsonOutputCheck | undefined;
   readonly #coalescer: TokenCoalescer;
   /** Reasoning's own coalescer, made at the first reasoning delta. */
   #reasoning: TokenCoalescer | undefined;
-  #writer: SseWriter | undefined;
-  #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** The readers attached here; usually one, none while a dropped client is away. */
+  readonly #readers = new Set<LiveTarget>();
+  readonly #eventLog: EventLogWriter | undefined;
+  readonly #graceMs: number;
+  /** The next event's seq. */
+  #seq = 0;
+  /** The last frames, held back so they leave with the end in one write (and one append). */
+  #corked: { text: string; frames: string[] } | undefined;
+  /** Since when no reader is attached (resume on); undefined while one is. */
+  #aloneSince: number | undefined;
+  /** A `readerSeen` call is out. */
+  #askingReader = false;
   #opener: UpstreamOpener | undefined;
   #session: UpstreamSession | undefined;
-  /** Why the stream was stopped from outside; undefined while nobody stopped it. */
+  /** Why the answer was ended from outside (a cancel, the deadline, the grace); undefined until then. */
   #abortReason: unknown;
   #promptTokens: number | undefined;
   #promptCount: Promise<number> | undefined;
@@ -107,13 +158,16 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   /** Text characters received, and the count at which they are next counted whatever the coalescer does. */
   #textChars = 0;
   #nextCountAt: number;
-  /** Set once the output passed the bound: the upstream was stopped, the answer ends with `length`. */
+  /** Set once the output passed the bound: the upstream was aborted, the answer ends with `length`. */
   #overBound = false;
   /** Why the provider's usage was not believed, when it was not. */
   #usageRejected: string | undefined;
 
-  constructor(options: AnswerStreamOptions) {
+  constructor(options: AnswerProducerOptions) {
     this.#options = options;
+    this.streamId = options.streamId;
+    this.#eventLog = options.eventLog ? new EventLogWriter(options.eventLog.store, options.streamId, options.eventLog.ttl, options.log) : undefined;
+    this.#graceMs = options.eventLog?.graceMs ?? 0;
     this.#counter = createCompletionCounter(options.request.model.encoding);
     this.#jsonCheck = options.request.mode === 'json' ? createJsonOutputCheck(options.request.validator) : undefined;
     // Counting and the JSON check see text per flush, not per delta: the same text in
@@ -121,28 +175,30 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     this.#coalescer = createTokenCoalescer(options.config.coalesceMs, this);
     this.#tokenBound = completionTokenBound(options.request.maxTokens);
     this.#nextCountAt = countStep(this.#tokenBound);
-    options.clientSignal.addEventListener('abort', this, { once: true });
     options.clock.add(this);
-    this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
-    // A client that left while the request was read never fires the listener.
-    if (options.clientSignal.aborted) this.handleEvent();
+  }
+
+  get resumable(): boolean {
+    return this.#eventLog?.on === true;
   }
 
   bufferedBytes(): number {
-    return this.#stream ? BODY_HIGH_WATER_BYTES - (this.#stream.desiredSize ?? BODY_HIGH_WATER_BYTES) : 0;
+    let most = 0;
+    for (const reader of this.#readers) most = Math.max(most, reader.bufferedBytes());
+    return most;
   }
 
   upstreamChars(): number {
     return this.#session?.charsRead() ?? 0;
   }
 
-  // The body's underlying source.
-
-  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    const { streamId, request, config } = this.#options;
-    this.#stream = controller;
-    this.#writer = new SseWriter(streamId, controller, config.heartbeatMs);
-    this.#send({ type: 'start', streamId, model: request.model.alias, provider: request.model.provider });
+  begin(): void {
+    const { streamId, request, config, clientSignal } = this.#options;
+    const start: StartEvent & { resumable?: true } = { type: 'start', streamId, model: request.model.alias, provider: request.model.provider };
+    if (this.resumable) start.resumable = true;
+    this.#send(start);
+    // A client that left while the request was read never got the stream id: nobody can come back.
+    if (clientSignal.aborted) return this.#abort(new ClientDisconnected(clientSignal.reason));
     this.#opener = new UpstreamOpener(
       {
         routes: this.#options.routes,
@@ -151,43 +207,83 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
         firstByteTimeoutMs: config.limits.firstByteTimeoutMs,
         firstTokenBudgetMs: config.limits.firstTokenBudgetMs,
         transport: this.#options.transport,
-        clientSignal: this.#options.clientSignal,
+        // With resume on, a client gone while the upstream opens may come back for the answer.
+        ...(this.#eventLog ? {} : { clientSignal }),
       },
       this,
     );
     this.#opener.open();
   }
 
-  pull(): void {
+  attach(reader: LiveTarget, fromSeq: number): boolean {
+    if (this.#ending) return false;
+    if (fromSeq !== this.#seq) {
+      const frames = this.#eventLog?.framesFrom(fromSeq);
+      if (!frames || fromSeq + frames.length !== this.#seq) return false;
+      reader.write(encoder.encode(frames.join('')));
+    }
+    this.#readers.add(reader);
+    this.#aloneSince = undefined;
+    if (reader.behind) this.#session?.pause();
+    return true;
+  }
+
+  detach(reader: LiveTarget): void {
+    if (!this.#readers.delete(reader) || this.#ending) return;
+    if (this.#readers.size > 0) return this.readerPulled();
+    if (!this.resumable) return this.#abort(new ClientDisconnected());
+    this.#aloneSince = performance.now();
+    // Nobody to wait for: the rest of the answer goes into the log.
     this.#session?.resume();
   }
 
-  cancel(reason: unknown): void {
-    // The HTTP layer cancels the body when the client goes away.
-    this.#writer?.abandon();
-    this.abort(new ClientDisconnected(reason));
+  readerPulled(): void {
+    if (!this.#anyBehind()) this.#session?.resume();
   }
 
-  /** Stops the answer (StreamEntry): `DELETE ?id=`, the deadline, or the client leaving. */
-  abort(reason: unknown): void {
+  /** Ends the answer because someone asked (StreamEntry): `DELETE ?id=`, or the cancel flag. */
+  cancel(reason: unknown): void {
+    this.#abort(reason);
+  }
+
+  // Every ending from outside: a cancel, the deadline, the grace running out, the client leaving with resume off.
+  #abort(reason: unknown): void {
     if (this.#abortReason !== undefined) return;
     this.#abortReason = reason ?? new ClientDisconnected();
     void this.#end(this.#abortReason);
   }
 
-  /** The request's signal fired: the client went away. */
-  handleEvent(): void {
-    this.abort(new ClientDisconnected(this.#options.clientSignal.reason));
-  }
-
-  /** A tick of the stream clock: the deadline, then the heartbeat and the upstream idle watchdog. */
+  /** A tick of the stream clock: the deadline, the grace, then the upstream idle watchdog. */
   onTick(now: number): void {
     if (this.#ending) return;
     if (now - this.#startedAt >= this.#options.maxStreamMs) {
-      return this.abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true }));
+      return this.#abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true }));
     }
-    this.#writer?.onTick(now);
+    if (this.#aloneSince !== undefined && now - this.#aloneSince >= this.#graceMs) this.#askForReader();
     (this.#session ?? this.#opener)?.onTick(now);
+  }
+
+  // The grace ran out with no reader here: one store call asks whether one reads the log
+  // elsewhere (its reads mark it, for a grace long). If so the wait starts over; if not,
+  // or the store cannot say, the upstream is aborted.
+  #askForReader(): void {
+    const log = this.#options.eventLog;
+    if (this.#askingReader || !log) return;
+    this.#askingReader = true;
+    log.store.readerSeen(this.streamId).then(
+      (seen) => {
+        this.#askingReader = false;
+        if (this.#ending || this.#aloneSince === undefined) return;
+        if (seen.ok && seen.value) this.#aloneSince = performance.now();
+        else this.#abort(new GraceOver());
+      },
+      () => this.#abort(new GraceOver()),
+    );
+  }
+
+  #anyBehind(): boolean {
+    for (const reader of this.#readers) if (reader.behind) return true;
+    return false;
   }
 
   /** A coalesced piece of text is ready (CoalescerTarget). */
@@ -204,7 +300,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   // Reasoning is counted with the text: providers bill it as completion tokens.
   #sendOutput(event: TokenEvent | ReasoningEvent): void {
     this.#counter.push(event.content);
-    if (!this.#overBound && this.#counter.estimate() > this.#tokenBound) return this.#stopAtBound(event);
+    if (!this.#overBound && this.#counter.estimate() > this.#tokenBound) return this.#endAtBound(event);
     const now = performance.now();
     if (now - this.#lastMetadataAt < Math.max(METADATA_INTERVAL_MS, this.#options.config.coalesceMs)) {
       this.#send(event);
@@ -260,11 +356,11 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
 
   // The output passed `maxTokens` by more than the margin: the upstream ignores it. Its
   // connection is closed now, the text so far is the answer, and it ends with `length`.
-  #stopAtBound(event: TokenEvent | ReasoningEvent): void {
+  #endAtBound(event: TokenEvent | ReasoningEvent): void {
     this.#overBound = true;
     if (this.#ending) return this.#send(event);
     this.#finishReason = 'length';
-    this.#session?.cancel();
+    this.#session?.abort();
     this.#send(event);
     void this.#complete();
   }
@@ -280,18 +376,54 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     return this.#promptCount;
   }
 
+  // Frames the events once, writes them to every reader (one write each), and hands them
+  // to the log without waiting for it: the hot path has no await.
   #send(...events: StreamEvent[]): void {
-    this.#writer?.send(...events);
-    if (this.#writer?.behind) this.#session?.pause();
+    const frames: string[] | undefined = this.#eventLog?.on || this.#corked ? [] : undefined;
+    let text = '';
+    for (const event of events) {
+      const frame = encodeEvent(`${this.streamId}:${this.#seq++}`, event);
+      text += frame;
+      frames?.push(frame);
+    }
+    if (this.#corked) {
+      this.#corked.text += text;
+      if (frames) this.#corked.frames.push(...frames);
+      return;
+    }
+    if (frames) this.#eventLog?.push(frames);
+    this.#deliver(text);
+    if (this.#anyBehind()) this.#session?.pause();
+  }
+
+  #deliver(text: string): void {
+    if (this.#readers.size === 0 || text === '') return;
+    const bytes = encoder.encode(text);
+    for (const reader of this.#readers) reader.write(bytes);
+  }
+
+  /** Holds what is sent until `#close`, so the last frames leave in one write and one append. */
+  #cork(): void {
+    this.#corked ??= { text: '', frames: [] };
+  }
+
+  /** Sends what was held with the log's end mark, and ends every reader. */
+  #close(): void {
+    const corked = this.#corked ?? { text: '', frames: [] };
+    this.#corked = undefined;
+    this.#eventLog?.push(corked.frames, true);
+    this.#deliver(corked.text);
+    for (const reader of this.#readers) reader.end();
+    this.#readers.clear();
   }
 
   // Opening (OpenerListener).
 
   onUpstreamOpen(session: UpstreamSession): void {
-    // From here the session is what gets stopped.
+    // From here the session is what gets aborted.
     this.#opener = undefined;
     this.#session = session;
-    if (this.#ending) return session.cancel();
+    if (this.#ending) return session.abort();
     session.start(this);
   }
 
@@ -356,10 +488,10 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     });
   }
 
-  #release(usage: Usage | undefined): void {
+  #cleanUp(usage: Usage | undefined): void {
     this.#options.clock.delete(this);
-    this.#options.clientSignal.removeEventListener('abort', this);
-    this.#session?.cancel();
+    this.#aloneSince = undefined;
+    this.#session?.abort();
     this.#coalescer.dispose();
     this.#reasoning?.dispose();
     this.#counter.dispose();
@@ -371,7 +503,7 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
   async #complete(): Promise<void> {
     if (this.#ending) return;
     // The last text and `done` leave in one write.
-    this.#writer?.cork();
+    this.#cork();
     // At most one of the two holds anything: adding to one drains the other.
     this.#reasoning?.drain();
     this.#coalescer.drain();
@@ -384,35 +516,37 @@ class Answer implements AnswerStream, UnderlyingDefaultSource<Uint8Array>, Coale
     const u = await this.#usage();
     this.#logEnd('done', u, { finishReason: reason });
     this.#send({ type: 'done', finishReason: reason, usage: u });
-    this.#writer?.close();
-    this.#release(u);
+    this.#close();
+    this.#cleanUp(u);
   }
 
-  // Every other ending: an error, a cancel by id, a deadline, or the client leaving.
+  // Every other ending: an error, a cancel by id, the deadline, the grace, or the client leaving.
   async #end(thrown: unknown): Promise<void> {
     if (this.#ending) return;
     this.#ending = true;
-    this.#opener?.stop(thrown);
-    this.#session?.cancel();
-    const stopped = this.#abortReason;
-    const disconnected = stopped instanceof ClientDisconnected;
-    this.#writer?.cork();
+    this.#opener?.abort(thrown);
+    this.#session?.abort();
+    const aborted = this.#abortReason;
+    const disconnected = aborted instanceof ClientDisconnected;
+    this.#cork();
     // Drained even when the client is gone: the text still counts towards usage.
     this.#reasoning?.drain();
     this.#coalescer.drain();
-    const error = stopped !== undefined && !StreamError.is(thrown) ? reasonOf(stopped) : toStreamError(thrown);
+    const error = aborted !== undefined && !StreamError.is(thrown) ? reasonOf(aborted) : toStreamError(thrown);
     let u: Usage | undefined;
     if (error.code === 'cancelled') {
       u = await this.#usage();
-      this.#logEnd('cancel', u, { finishReason: 'cancelled', reason: disconnected ? 'client disconnected' : 'cancelled by id' });
-      if (!disconnected) this.#send({ type: 'done', finishReason: 'cancelled', usage: u });
+      const why = disconnected ? 'client disconnected' : aborted instanceof GraceOver ? 'nobody resumed within the grace' : 'cancelled by id';
+      this.#logEnd('cancel', u, { finishReason: 'cancelled', reason: why });
+      // A log gets its end even when nobody reads it now: a client coming back finds it.
+      if (!disconnected || this.#eventLog?.on) this.#send({ type: 'done', finishReason: 'cancelled', usage: u });
     } else {
       u = this.#firstTokenAt === undefined && this.#firstReasoningAt === undefined ? undefined : await this.#usage();
       this.#logEnd('error', u, { code: error.code, detail: error.detail ?? error.message, retryable: error.retryable });
       this.#send({ type: 'error', code: error.code, message: error.message, retryable: error.retryable, ...(error.path ? { path: error.path } : {}) });
     }
-    this.#writer?.close();
-    this.#release(u);
+    this.#close();
+    this.#cleanUp(u);
   }
 }
 
@@ -432,14 +566,19 @@ function isCount(n: number, max: number): boolean {
   return Number.isSafeInteger(n) && n >= 0 && n <= max;
 }
 
-/** The body queues bytes, up to BODY_HIGH_WATER_BYTES. */
-const BODY_STRATEGY: QueuingStrategy<Uint8Array> = { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength };
-
-/** The reason a stream is aborted when its client disconnects. */
+/** The reason an answer is aborted when its client disconnects and nobody can come back (resume off). */
 export class ClientDisconnected extends Error {
   override name = 'ClientDisconnected';
   constructor(cause?: unknown) {
     super('client disconnected', { cause });
+  }
+}
+
+/** The reason an answer is aborted when its readers left and none came back within the grace. */
+export class GraceOver extends Error {
+  override name = 'GraceOver';
+  constructor() {
+    super('nobody resumed within the grace period');
   }
 }
 

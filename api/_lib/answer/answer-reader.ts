@@ -1,0 +1,230 @@
+import type { ErrorEvent } from '../../../widget/shared/protocol.js';
+import type { EventLogRead, SharedStore } from '../store/shared-store.js';
+import type { AnswerProducer, LiveTarget } from './answer-producer.js';
+import { SseWriter, encodeUnnumbered } from './sse-encoder.js';
+import type { Clocked, StreamClock } from './stream-clock.js';
+
+/** Bytes a reader's response body may queue before its producer pauses the upstream. */
+export const BODY_HIGH_WATER_BYTES = 16 * 1024;
+
+/** Consecutive failed reads (store down) a reader waits through before it gives up. */
+const MAX_FAILED_READS = 5;
+
+export interface AnswerReaderOptions {
+  streamId: string;
+  /** Frames with a seq above this one are sent (-1: from the start). */
+  afterSeq: number;
+  /** The answer's producer, when it runs on this instance: frames come from it live once caught up. */
+  producer?: AnswerProducer | undefined;
+  /** The store holding the answer's log; undefined for a reader that only follows its producer (resume off). */
+  store?: SharedStore | undefined;
+  /** A read of the log the handler already made (to check that it exists): used as the first one. */
+  firstRead?: EventLogRead | undefined;
+  /** Between two reads of the store that found nothing new. */
+  pollMs: number;
+  /** How long each read marks the stream as having a reader (the producer's grace sees it). */
+  readerTtlMs: number;
+  /** A reader of the store gives up once the log has not grown for this long (its producer is gone). */
+  staleMs: number;
+  /** The longest a reader of the store lives. */
+  maxLifeMs: number;
+  heartbeatMs: number;
+  clock: StreamClock;
+  /** The request's signal: the reader ends when its client goes away. */
+  signal?: AbortSignal | undefined;
+}
+
+/** One connection's view of an answer: its SSE body. */
+export interface AnswerReader {
+  readonly body: ReadableStream<Uint8Array>;
+}
+
+/**
+ * A reader: one connection, reading an answer's frames after a seq until its end. It
+ * follows the producer live when the producer runs on this instance (attached to it,
+ * so the upstream waits while this client is behind), and reads the answer's log in
+ * the store otherwise, one command per read, a read every `pollMs` while nothing is
+ * new, and none while its client is behind (reads happen in the body's `pull`). A
+ * reader that started on the store moves to the producer as soon as it has caught up
+ * with what only the store holds. Its client leaving ends the reader, never the
+ * answer (the producer decides that, see `detach`).
+ */
+export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
+  return new Reader(options);
+}
+
+class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveTarget, Clocked, EventListenerObject {
+  readonly body: ReadableStream<Uint8Array>;
+  readonly #options: AnswerReaderOptions;
+  readonly #startedAt = performance.now();
+  #writer: SseWriter | undefined;
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #mode: 'store' | 'live' | 'over' = 'store';
+  /** The next frame's seq (while reading the store). */
+  #next: number;
+  #firstRead: EventLogRead | undefined;
+  /** The last read found nothing new: wait a poll before the next. */
+  #idle = false;
+  #failedReads = 0;
+  #grewAt = performance.now();
+  /** The last frame sent was the answer's end (`done` or `error`). */
+  #sawEnd = false;
+  #wait: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
+
+  constructor(options: AnswerReaderOptions) {
+    this.#options = options;
+    this.#next = options.afterSeq + 1;
+    this.#firstRead = options.firstRead;
+    this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
+    options.signal?.addEventListener('abort', this, { once: true });
+    // A turn later: the producer of a new answer first sends what it has (its `begin`).
+    if (options.signal?.aborted) queueMicrotask(() => this.handleEvent());
+  }
+
+  // The body's underlying source.
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.#controller = controller;
+    this.#writer = new SseWriter(this.#options.streamId, controller, this.#options.heartbeatMs);
+    this.#options.clock.add(this);
+    if (!this.#firstRead) this.#tryLive();
+  }
+
+  async pull(): Promise<void> {
+    if (this.#mode === 'live') return this.#options.producer?.readerPulled();
+    // A pull that enqueues nothing is not called again: read until something went out.
+    while (this.#mode === 'store' && !(await this.#readOnce()));
+  }
+
+  /** The HTTP layer cancels the body when the client goes away. */
+  cancel(): void {
+    this.#writer?.abandon();
+    this.#leave();
+  }
+
+  /** The request's signal fired: the client went away (what was written is closed off, for a body still read in process). */
+  handleEvent(): void {
+    this.#writer?.close();
+    this.#leave();
+  }
+
+  // What the producer writes to (LiveTarget).
+
+  write(bytes: Uint8Array): void {
+    this.#writer?.writeFrames(bytes);
+  }
+
+  get behind(): boolean {
+    return this.#writer?.behind ?? false;
+  }
+
+  bufferedBytes(): number {
+    return this.#controller ? BODY_HIGH_WATER_BYTES - (this.#controller.desiredSize ?? BODY_HIGH_WATER_BYTES) : 0;
+  }
+
+  end(): void {
+    this.#finish();
+  }
+
+  onTick(now: number): void {
+    this.#writer?.onTick(now);
+  }
+
+  // Attaches to the producer here from the next frame; false when that needs the store first.
+  #tryLive(): boolean {
+    const producer = this.#options.producer;
+    if (!producer || this.#mode !== 'store' || !producer.attach(this, this.#next)) return false;
+    this.#mode = 'live';
+    return true;
+  }
+
+  /** One step of reading the store; true once something was sent or the reader is over. */
+  async #readOnce(): Promise<boolean> {
+    if (this.#tryLive()) return true;
+    const store = this.#options.store;
+    if (!store) return this.#fail('The answer cannot be followed from here.');
+    let read = this.#firstRead;
+    this.#firstRead = undefined;
+    if (!read) {
+      if (this.#idle) await this.#pause(this.#options.pollMs);
+      if (this.#mode !== 'store') return true;
+      const result = await store.readEvents(this.#options.streamId, this.#next - 1, { readerTtlMs: this.#options.readerTtlMs });
+      if (this.#mode !== 'store') return true;
+      if (!result.ok) {
+        this.#idle = true;
+        if (++this.#failedReads < MAX_FAILED_READS) return false;
+        return this.#fail('The rest of the answer cannot be read right now.');
+      }
+      if (!result.value) return this.#fail('The rest of the answer is no longer available.');
+      read = result.value;
+    }
+    this.#failedReads = 0;
+    const { frames } = read;
+    const now = performance.now();
+    if (frames.length > 0) {
+      this.#writer?.writeFrames(frames.join(''));
+      this.#next += frames.length;
+      this.#sawEnd = isEnd(frames[frames.length - 1] ?? '');
+      this.#grewAt = now;
+    }
+    this.#idle = frames.length === 0;
+    if (read.ended && this.#next >= read.nextSeq) {
+      if (!this.#sawEnd) return this.#fail('The rest of the answer was not kept.');
+      this.#finish();
+      return true;
+    }
+    if (now - this.#grewAt > this.#options.staleMs || now - this.#startedAt > this.#options.maxLifeMs) {
+      return this.#fail('The answer stopped before its end.');
+    }
+    return frames.length > 0;
+  }
+
+  // Waits between reads; cut short when the reader ends.
+  #pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wait = { timer: setTimeout(resolve, ms), resolve };
+    }).finally(() => (this.#wait = undefined));
+  }
+
+  /** Ends the body with an error event of the reader's own (no id: it is not part of the answer). */
+  #fail(message: string): true {
+    const event: ErrorEvent = { type: 'error', code: 'internal_error', message, retryable: true };
+    this.#writer?.writeFrames(encodeUnnumbered(event));
+    this.#finish();
+    return true;
+  }
+
+  /** The answer is over for this reader: what was written goes out, then the body closes. */
+  #finish(): void {
+    if (this.#mode === 'over') return;
+    this.#mode = 'over';
+    this.#writer?.close();
+    this.#cleanUp();
+  }
+
+  /** The client left: the reader ends; the producer decides about the answer. */
+  #leave(): void {
+    if (this.#mode === 'over') return;
+    const live = this.#mode === 'live';
+    this.#mode = 'over';
+    this.#cleanUp();
+    if (live) this.#options.producer?.detach(this);
+  }
+
+  #cleanUp(): void {
+    this.#options.clock.delete(this);
+    this.#options.signal?.removeEventListener('abort', this);
+    if (this.#wait) {
+      clearTimeout(this.#wait.timer);
+      this.#wait.resolve();
+    }
+  }
+}
+
+/** Whether a frame is the answer's last event. JSON escapes quotes inside strings, so only the event's own type can match. */
+function isEnd(frame: string): boolean {
+  return frame.includes('\ndata: {"type":"done"') || frame.includes('\ndata: {"type":"error"');
+}
+
+/** The body queues bytes, up to BODY_HIGH_WATER_BYTES. */
+const BODY_STRATEGY: QueuingStrategy<Uint8Array> = { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength };
