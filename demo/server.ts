@@ -143,6 +143,10 @@ function originOf(server: Server, host: string): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const port = Number(process.env.PORT ?? 3000);
+  // `npm start` is one long-running process, so its memory store can resume: a reload
+  // mid-answer continues it. The library's `auto` leaves resume off with the memory store,
+  // which on Vercel would send a reconnect to an instance without the log.
+  process.env.AI_STREAM_RESUME ??= 'on';
   const server = await startDemoServer({ port, log: true });
   const source = server.upstream ? `the local upstream at ${server.upstream.origin} for every provider (no API key set)` : 'the providers your environment configures';
   process.stdout.write(`\n  ai-stream-chat demo:  ${server.url}/\n  embed (other origin): ${server.embedUrl}/\n  answers come from ${source}\n\n`);
