@@ -1,4 +1,5 @@
-import { beforeAll, describe } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postChat } from '../support/read-events.js';
 import { startApp } from './support/app-process.js';
 import { prepareFixture, runTool } from './support/fixture-app.js';
 import { serverMountChecks } from './support/server-mount-checks.js';
@@ -12,5 +13,11 @@ describe('Express mount, from the packed package', () => {
     await runTool(dir, 'tsc', ['-p', '.']);
   }, 120_000);
 
-  serverMountChecks((env) => startApp(process.execPath, ['dist/server.js'], { cwd: dir, env: { ...env, PORT: '0' } }));
+  const app = serverMountChecks((env) => startApp(process.execPath, ['dist/server.js'], { cwd: dir, env: { ...env, PORT: '0' } }));
+
+  it('a chat route mounted after express.json() answers 500 naming the cause, not a misleading 400', async () => {
+    const response = await postChat(`${app.origin()}/api/late-chat`, { messages: [{ role: 'user', content: 'hi' }] });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: { code: 'internal_error', message: expect.stringContaining('express.json()') } });
+  });
 });

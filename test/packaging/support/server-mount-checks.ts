@@ -13,7 +13,7 @@ export type StartMount = (env: Record<string, string>) => Promise<AppProcess>;
  * disconnect closes the upstream, `DELETE ?id=` cancels, and an error before the
  * stream is a JSON 4xx. Call inside a `describe`, after the fixture is built.
  */
-export function serverMountChecks(start: StartMount, path = '/api/chat/stream'): void {
+export function serverMountChecks(start: StartMount, path = '/api/chat/stream'): { origin: () => string } {
   let upstream: LocalUpstream;
   let app: AppProcess;
   let endpoint: string;
@@ -73,6 +73,8 @@ export function serverMountChecks(start: StartMount, path = '/api/chat/stream'):
     expect(await response.json()).toMatchObject({ error: { code: 'bad_request', message: expect.any(String) } });
     const unknownModel = await postChat(endpoint, { ...prompt('hi'), model: 'no-such-model' });
     expect(unknownModel.status).toBe(400);
-    expect(await unknownModel.json()).toMatchObject({ error: { code: expect.any(String), message: expect.stringContaining('no-such-model') } });
+    expect(await unknownModel.json()).toMatchObject({ error: { code: 'unknown_model', message: expect.stringContaining('no-such-model') } });
   });
+
+  return { origin: () => app.origin };
 }
