@@ -128,12 +128,27 @@ export default defineConfig(({ mode }) => ({
   plugins: [minifyLitTemplates(/\/widget\/.+\.ts$/), ...(mode === 'package' ? [elementFromScriptTagFile()] : [])],
   build: buildFor(mode),
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration suites start real servers on 127.0.0.1; two cores, so keep forks few.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      // Fixture apps (Next.js, Hono, Express, Vue, Svelte, React) built on the packed
+      // tarball, which the global setup makes once per run from the built dist/. They
+      // run after the suites above (groupOrder), so their builds never load the cores
+      // under a timing-sensitive test.
+      {
+        extends: true,
+        test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          globalSetup: ['test/packaging/support/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 }));
