@@ -71,6 +71,9 @@ function asVariables(options: StreamHandlerOptions, inCode: boolean): Record<str
   put('AI_STREAM_RATE_STREAMS', options.rateLimits?.streams);
   put('AI_STREAM_RATE_TOKENS', options.rateLimits?.tokens);
   put('AI_STREAM_RATE_ON_STORE_DOWN', options.rateLimits?.onStoreDown);
+  put('AI_STREAM_RESUME', options.resume?.mode);
+  put('AI_STREAM_RESUME_GRACE_MS', options.resume?.graceMs);
+  put('AI_STREAM_RESUME_POLL_MS', options.resume?.pollMs);
   put('AI_STREAM_TRUST_PROXY', options.trustProxy);
   put('AI_STREAM_STATUS_TOKEN', options.statusToken);
   // Code-declared models are checked here; the environment's default alias names none of them.

@@ -5,7 +5,7 @@
  */
 export { createStreamHandler, type RouteHandler, type StreamHandlers } from './create-stream-handler.js';
 export { toNodeHandler } from './node-handler.js';
-export type { Env, LimitOptions, ModelOptions, ProviderOptions, RateLimitOptions, StreamHandlerOptions } from './stream-handler-options.js';
+export type { Env, LimitOptions, ModelOptions, ProviderOptions, RateLimitOptions, ResumeOptions, StreamHandlerOptions } from './stream-handler-options.js';
 export { ConfigError, type ProviderKind } from '../api/_lib/config/config.js';
 export { createStore } from '../api/_lib/store/create-store.js';
 export type { StoreConfig } from '../api/_lib/store/store-config.js';

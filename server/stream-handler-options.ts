@@ -72,6 +72,16 @@ export interface RateLimitOptions {
   onStoreDown?: StoreDownPolicy;
 }
 
+/** Resume after a dropped connection (docs/shared-state.md, "Resume"), in the grammar of its variables. */
+export interface ResumeOptions {
+  /** `auto` logs answers with a shared store, `on` with any store (one long-running server), `off` never (`AI_STREAM_RESUME`). @default 'auto' */
+  mode?: 'auto' | 'on' | 'off';
+  /** How long an answer whose readers all left goes on before its upstream is aborted (`AI_STREAM_RESUME_GRACE_MS`). @default 15000 */
+  graceMs?: number;
+  /** How often a reader on another instance reads the log (`AI_STREAM_RESUME_POLL_MS`). @default 150 */
+  pollMs?: number;
+}
+
 /**
  * How {@link createStreamHandler} is configured. Everything left out comes from `env`
  * (the variables of docs/configuration.md, as the Vercel function reads them), so
@@ -94,6 +104,7 @@ export interface StreamHandlerOptions {
   /** The origins this server's own pages are served from (`AI_STREAM_PUBLIC_ORIGIN`). */
   publicOrigins?: readonly string[];
   rateLimits?: RateLimitOptions;
+  resume?: ResumeOptions;
   /**
    * Shared state (stream ownership, cancel flags, rate-limit counters): create it once
    * per process, e.g. `createStore({ kind: 'redis', … })`. @default from the environment

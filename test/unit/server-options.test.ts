@@ -32,6 +32,13 @@ describe('createStreamHandler options → the core handler’s config', () => {
     expect(() => resolveOptions({ env: ENV, allowedOrigins: ['shop.example'] })).toThrow(ConfigError);
   });
 
+  it('resume options replace their variables, with the variables’ bounds', () => {
+    expect(resolveOptions({ env: ENV }).config.resume).toEqual({ mode: 'auto', graceMs: 15_000, pollMs: 150 });
+    const { config } = resolveOptions({ env: ENV, resume: { mode: 'on', graceMs: 30_000, pollMs: 200 } });
+    expect(config.resume).toEqual({ mode: 'on', graceMs: 30_000, pollMs: 200 });
+    expect(() => resolveOptions({ env: ENV, resume: { graceMs: 600_000 } })).toThrow(/AI_STREAM_RESUME_GRACE_MS must be a whole number from 0 to 120000/);
+  });
+
   it('providers and models in code replace the environment’s', () => {
     const { config } = resolveOptions({
       env: ENV,
