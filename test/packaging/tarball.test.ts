@@ -16,6 +16,17 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 const files = new Set(inject('kitFiles'));
 const normalize = (path: string): string => posix.normalize(path.replace(/^\.\//, ''));
 
+/**
+ * The tarball's files a target names: itself, or for a pattern (`./dist/locales/*.js`,
+ * as `exports` and `sideEffects` allow) every file it matches, with what `*` stood for.
+ */
+function matches(target: string): Map<string, string> {
+  const path = normalize(target);
+  if (!path.includes('*')) return new Map(files.has(path) ? [[path, '']] : []);
+  const [before = '', after = ''] = path.split('*');
+  return new Map([...files].filter((file) => file.startsWith(before) && file.endsWith(after) && file.length > before.length + after.length).map((file) => [file, file.slice(before.length, file.length - after.length)]));
+}
+
 /** Every file an `exports` entry points at, with the entry's name. */
 function exportTargets(): Array<[string, string]> {
   return Object.entries(manifest.exports).flatMap(([name, target]) =>
@@ -30,12 +41,20 @@ describe('the packed tarball', () => {
   afterAll(() => rmSync(unpacked, { recursive: true, force: true }));
 
   it.each(exportTargets())('holds the target of exports %s: %s', (_name, target) => {
-    expect(files.has(normalize(target)), `${target} is not in the tarball`).toBe(true);
+    expect(matches(target).size, `${target} is not in the tarball`).toBeGreaterThan(0);
+  });
+
+  it('a pattern export has the same files under each condition (each locale with its types)', () => {
+    for (const target of Object.values(manifest.exports)) {
+      if (typeof target === 'string' || !Object.values(target).some((path) => path.includes('*'))) continue;
+      const stems = Object.values(target).map((path) => [...matches(path).values()].sort());
+      for (const other of stems.slice(1)) expect(other).toEqual(stems[0]);
+    }
   });
 
   it('holds the top-level types, the manifest and the files sideEffects names', () => {
     for (const path of [manifest.types, manifest.customElements, ...manifest.sideEffects.filter((p) => p.startsWith('./dist/'))]) {
-      expect(files.has(normalize(path)), `${path} is not in the tarball`).toBe(true);
+      expect(matches(path).size, `${path} is not in the tarball`).toBeGreaterThan(0);
     }
   });
 
