@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { adoptStyles, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ChatMessage, StreamRequest } from './shared/protocol.js';
 import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
@@ -14,7 +14,8 @@ import { I18nController } from './i18n-controller.js';
 import { errorText } from './i18n-error-text.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
 import { renderAnswer, renderLiveAnswer, renderReasoning, renderSender, renderUserMessage } from './transcript-templates.js';
-import { AiStreamToggleEvent, renderLauncher, type LauncherPosition } from './launcher.js';
+import { AiStreamToggleEvent, launcherLoaded, launcherShell, renderLauncher, type LauncherPosition } from './launcher.js';
+import type { LauncherShell } from './launcher-shell.js';
 import { renderStartScreen, suggestionsFromAttribute } from './start-screen.js';
 
 /** An answer on screen: its content view, its reasoning, and once known its token counts. */
@@ -176,6 +177,8 @@ export class AiStreamChat extends LitElement {
   readonly #follower = new ScrollFollower(() => this.requestUpdate());
   // Whether focus was in the panel when it closed: then it goes back to the launcher button.
   #focusInPanel = false;
+  // Launcher mode's button and styles, a lazy chunk: undefined while loading, null if it cannot load.
+  #shell: LauncherShell | null | undefined;
   #chunker = new SentenceChunker();
   readonly #i18n = new I18nController(this, () => this.strings);
   readonly #announcer = document.createElement('div');
@@ -275,7 +278,16 @@ export class AiStreamChat extends LitElement {
       ? { open: this.open, position: this.launcherPosition, label: this.heading || this.#i18n.current.strings.chat, onToggle: this.#onToggle }
       : undefined;
     // The direction on the outer box too: the launcher's corner (bottom-end) follows it.
-    return renderLauncher(launcher, this.#renderChat(), this.#i18n.dir);
+    return renderLauncher(launcher, this.#shell?.button, this.#renderChat(), this.#i18n.dir);
+  }
+
+  /** Launcher mode waits for its chunk: `updateComplete` resolves once the button is on screen (or the chunk failed). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    const loading = this.launcher && this.#shell === undefined ? launcherLoaded() : undefined;
+    if (!loading) return done;
+    await loading;
+    return super.getUpdateComplete();
   }
 
   #renderChat(): TemplateResult {
@@ -290,7 +302,7 @@ export class AiStreamChat extends LitElement {
       dir=${this.#i18n.dir ?? nothing}
       id="panel"
       role=${launcher ? 'dialog' : nothing}
-      ?hidden=${launcher && !this.open}
+      ?hidden=${launcher && this.#shell !== null && !(this.open && this.#shell)}
       aria-labelledby=${title ? 'heading' : nothing}
       aria-label=${title ? nothing : t.strings.chat}
     >
@@ -364,6 +376,11 @@ export class AiStreamChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.launcher && this.#shell === undefined) {
+      // Until the chunk is in, the chat stays hidden (it would show unstyled in the page's flow).
+      this.#shell = launcherShell(() => this.requestUpdate());
+      if (this.#shell) adoptStyles(this.renderRoot as ShadowRoot, [...AiStreamChat.elementStyles, this.#shell.styles]);
+    }
     // Judged before the panel hides: a hidden element loses focus.
     if (changed.has('open') && !this.open) this.#focusInPanel = this.matches(':focus-within');
   }
