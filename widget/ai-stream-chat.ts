@@ -170,6 +170,8 @@ export class AiStreamChat extends LitElement {
   @property({ attribute: 'persist-storage' }) persistStorage: 'local' | 'session' = 'local';
 
   #history: ChatMessage[] = [];
+  // The array last given to the `messages` setter.
+  #assigned: readonly ChatMessage[] | undefined;
   readonly #answers = new WeakMap<ChatMessage, Answer>();
   #live: AnswerView | undefined;
   #defaultClient: StreamClient | undefined;
@@ -213,12 +215,19 @@ export class AiStreamChat extends LitElement {
     });
   }
 
-  /** The conversation (system prompt excluded). Setting it replaces the conversation and stops any answer. */
+  /**
+   * The conversation (system prompt excluded). Setting it replaces the conversation and
+   * stops any answer; setting the same array as last time does nothing.
+   */
   get messages(): ChatMessage[] {
     // An answer that failed before any text is shown, but is not a message.
     return this.#history.filter((message) => message.role !== 'assistant' || message.content).map((message) => ({ ...message }));
   }
   set messages(value: readonly ChatMessage[]) {
+    // The same array again is no new conversation: React wrappers (@lit/react) set every
+    // prop on every render, and `messages={saved}` must not wipe the turns asked since.
+    if (value === this.#assigned) return;
+    this.#assigned = value;
     this.#stream.reset();
     this.#live = undefined;
     this.#history = value.map((message) => ({ role: message.role, content: message.content }));
