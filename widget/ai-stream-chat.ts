@@ -354,10 +354,17 @@ export class AiStreamChat extends LitElement {
     return this.#persistenceLoading;
   }
 
-  /** Runs `action` on the persistence controller now, or once loaded; nothing if it is not needed (nothing to keep). */
+  /**
+   * Runs `action` on the persistence controller now, or once loaded (also when `persist`
+   * is set before the first update: `messages` set then still wins over what is kept);
+   * nothing when nothing is to be kept.
+   */
   #persisted(action: (persistence: ChatPersistence) => void): void {
     if (this.#persistence) action(this.#persistence);
-    else if (this.#persistenceLoading) this.#pending.push(action);
+    else if (this.#persistenceLoading || this.persist) {
+      this.#pending.push(action);
+      void this.#needPersistence();
+    }
   }
 
   #renderChat(): TemplateResult {
