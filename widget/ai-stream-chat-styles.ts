@@ -306,64 +306,6 @@ export const aiStreamChatStyles = css`
     font-size: 0.85em;
     box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
   }
-  .launcher {
-    --_offset: var(--ai-stream-chat-launcher-offset, 1.25rem);
-  }
-  .launcher-button,
-  .panel {
-    position: fixed;
-    z-index: var(--ai-stream-chat-z-index, 2147483000);
-    inset-inline-end: var(--_offset);
-    box-shadow: 0 6px 24px rgb(0 0 0 / 22%);
-  }
-  .launcher-button {
-    inset-block-end: var(--_offset);
-    display: grid;
-    place-items: center;
-    width: 3.5em;
-    height: 3.5em;
-    padding: 0;
-    border-radius: 50%;
-  }
-  .launcher-button svg {
-    width: 1.6em;
-    height: 1.6em;
-    fill: currentColor;
-  }
-  .panel {
-    inset-block-end: calc(var(--_offset) + 4.25em);
-    width: min(var(--ai-stream-chat-panel-width, 25rem), 100vw - 2 * var(--_offset));
-    height: min(var(--ai-stream-chat-panel-height, 40rem), 100dvh - 4.25em - 3 * var(--_offset));
-  }
-  .panel .transcript {
-    max-height: none;
-    /* The page under the panel does not scroll when the transcript reaches its end. */
-    overscroll-behavior: contain;
-  }
-  .bottom-start > * {
-    inset-inline: var(--_offset) auto;
-  }
-  .bottom-left > * {
-    left: var(--_offset);
-    right: auto;
-  }
-  .bottom-right > * {
-    left: auto;
-    right: var(--_offset);
-  }
-  /* A phone: the panel takes the whole screen, over its button (closed from its title bar). */
-  @media (max-width: 30em) {
-    .panel {
-      inset: 0;
-      width: auto;
-      height: auto;
-      border: 0;
-      border-radius: 0;
-    }
-    .open .launcher-button {
-      display: none;
-    }
-  }
   .copy-code {
     display: block;
     margin-block: -0.3em 0.6em;

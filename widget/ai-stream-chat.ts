@@ -1,9 +1,9 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { adoptStyles, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { ChatMessage, StreamRequest } from './shared/protocol.js';
 import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
 import { AnswerView } from './answer-view.js';
-import { ChatPersistence } from './chat-persistence.js';
+import type { ChatPersistence } from './chat-persistence.js';
+import { hasRecord, liveRecordKey, loadPersistence } from './persistence-loader.js';
 import type { ChatRecord, RecordedMessage } from './chat-record.js';
 import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
@@ -14,7 +14,8 @@ import { I18nController } from './i18n-controller.js';
 import { errorText } from './i18n-error-text.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
 import { renderAnswer, renderLiveAnswer, renderReasoning, renderSender, renderUserMessage } from './transcript-templates.js';
-import { AiStreamToggleEvent, renderLauncher, type LauncherPosition } from './launcher.js';
+import { AiStreamToggleEvent, launcherLoaded, launcherShell, renderLauncher, type LauncherPosition } from './launcher.js';
+import type { LauncherShell } from './launcher-shell.js';
 import { renderStartScreen, suggestionsFromAttribute } from './start-screen.js';
 
 /** An answer on screen: its content view, its reasoning, and once known its token counts. */
@@ -96,79 +97,110 @@ const keptAnnouncements = 3;
  */
 export class AiStreamChat extends LitElement {
   static override styles = aiStreamChatStyles;
+  /**
+   * The reactive properties, declared here rather than with decorators: the same
+   * behaviour without the decorator helpers in the script-tag file.
+   */
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    model: {},
+    mode: {},
+    system: {},
+    placeholder: {},
+    heading: {},
+    label: {},
+    temperature: { type: Number },
+    maxTokens: { type: Number, attribute: 'max-tokens' },
+    schema: { attribute: false },
+    reasoning: {},
+    usage: {},
+    strings: { attribute: false },
+    launcher: { type: Boolean },
+    open: { type: Boolean, reflect: true },
+    launcherPosition: { attribute: 'launcher-position' },
+    greeting: {},
+    suggestions: { converter: { fromAttribute: suggestionsFromAttribute } },
+    assistantName: { attribute: 'assistant-name' },
+    assistantAvatar: { attribute: 'assistant-avatar' },
+    client: { attribute: false },
+    persist: {},
+    persistStorage: { attribute: 'persist-storage' },
+  };
 
   /** The stream endpoint. @default '/api/chat/stream' */
-  @property() endpoint = '/api/chat/stream';
+  endpoint = '/api/chat/stream';
   /** A model alias the server allows; the server's default when empty. */
-  @property() model = '';
+  model = '';
   /** `text` renders markdown; `json` asks for a JSON document and shows its value as it grows. */
-  @property() mode: 'text' | 'json' = 'text';
+  mode: 'text' | 'json' = 'text';
   /** A system prompt sent first with every request. */
-  @property() system = '';
+  system = '';
   /** Placeholder of the message box; the locale's ("Ask something…") when empty. */
-  @property() placeholder = '';
+  placeholder = '';
   /** A title shown above the chat, and the chat's accessible name. */
-  @property() heading = '';
+  heading = '';
   /** Accessible name of the message box; the locale's ("Message") when empty. */
-  @property() label = '';
+  label = '';
   /** Sampling temperature (the server caps it). */
-  @property({ type: Number }) temperature: number | undefined;
+  temperature: number | undefined;
   /** Longest answer in tokens (the server caps it). */
-  @property({ type: Number, attribute: 'max-tokens' }) maxTokens: number | undefined;
+  maxTokens: number | undefined;
   /** JSON mode: a JSON Schema the answer must follow. */
-  @property({ attribute: false }) schema: Record<string, unknown> | undefined;
+  schema: Record<string, unknown> | undefined;
   /**
    * The model's reasoning, where the provider streams it: `show` opens the Thinking
    * section while the model thinks and collapses it when the answer starts; `collapsed`
    * keeps it closed (the reader may open it); `hidden` renders nothing.
    * @default 'show'
    */
-  @property() reasoning: ReasoningDisplay = 'show';
+  reasoning: ReasoningDisplay = 'show';
   /**
    * The usage line under answers (token counts and speed): `show` for developers,
    * `hidden` for visitors, who rarely want token counts. @default 'show'
    */
-  @property() usage: 'show' | 'hidden' = 'show';
+  usage: 'show' | 'hidden' = 'show';
   /**
    * The site's own words for any built-in string (see `strings.ts` for the keys); they win
    * over the locale picked by `lang` (the element's, else the page's, else the browser's).
    */
-  @property({ attribute: false }) strings: LocaleStrings | undefined;
+  strings: LocaleStrings | undefined;
   /**
    * Launcher mode: a round button in a page corner opens the chat as a panel above it
    * (full screen on phone-sized viewports). Without it, the chat sits in the page.
    */
-  @property({ type: Boolean }) launcher = false;
+  launcher = false;
   /** Launcher mode: whether the panel is open (the visitor's button, Esc, or the page). */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
   /** Launcher mode: the page corner of the button. @default 'bottom-end' */
-  @property({ attribute: 'launcher-position' }) launcherPosition: LauncherPosition = 'bottom-end';
+  launcherPosition: LauncherPosition = 'bottom-end';
   /** A greeting shown, as the assistant's first message, while the conversation is empty. Text, never markup. */
-  @property() greeting = '';
+  greeting = '';
   /**
    * Suggested prompts shown while the conversation is empty, as buttons that send them.
    * The attribute separates them with `|`. Text, never markup.
    */
-  @property({ converter: { fromAttribute: suggestionsFromAttribute } }) suggestions: string[] = [];
+  suggestions: string[] = [];
   /** The assistant's name, shown above its messages. */
-  @property({ attribute: 'assistant-name' }) assistantName = '';
+  assistantName = '';
   /**
    * The URL of the assistant's avatar (set by the site, never by model output), shown
    * beside its name. Under a CSP, its origin needs `img-src`.
    */
-  @property({ attribute: 'assistant-avatar' }) assistantAvatar = '';
+  assistantAvatar = '';
   /** A client to use instead of one built from `endpoint` (custom headers, fetch). */
-  @property({ attribute: false }) client: StreamClient | undefined;
+  client: StreamClient | undefined;
   /**
    * Keeps the conversation in Web Storage under this key (`ai-stream-chat:<key>`), so it
    * outlives a reload and the visit; restored at the first render. Empty: nothing lasts,
    * except an answer in progress, kept in `sessionStorage` for a reload.
    */
-  @property() persist = '';
+  persist = '';
   /** Where `persist` keeps the conversation: `local` (until New chat or 30 days) or `session` (this tab). @default 'local' */
-  @property({ attribute: 'persist-storage' }) persistStorage: 'local' | 'session' = 'local';
+  persistStorage: 'local' | 'session' = 'local';
 
   #history: ChatMessage[] = [];
+  // The array last given to the `messages` setter.
+  #assigned: readonly ChatMessage[] | undefined;
   readonly #answers = new WeakMap<ChatMessage, Answer>();
   #live: AnswerView | undefined;
   #defaultClient: StreamClient | undefined;
@@ -176,6 +208,8 @@ export class AiStreamChat extends LitElement {
   readonly #follower = new ScrollFollower(() => this.requestUpdate());
   // Whether focus was in the panel when it closed: then it goes back to the launcher button.
   #focusInPanel = false;
+  // Launcher mode's button and styles, a lazy chunk: undefined while loading, null if it cannot load.
+  #shell: LauncherShell | null | undefined;
   #chunker = new SentenceChunker();
   readonly #i18n = new I18nController(this, () => this.strings);
   readonly #announcer = document.createElement('div');
@@ -188,10 +222,12 @@ export class AiStreamChat extends LitElement {
     },
     onSettled: (outcome) => this.#onSettled(outcome),
   });
-  readonly #persistence = new ChatPersistence(this, {
-    snapshot: () => ({ messages: this.#recorded(), live: this.#stream.position }),
-    restore: (record) => this.#restore(record),
-  });
+  // The persistence chunk's controller, once loaded (see #needPersistence); until then what it must do waits in #pending.
+  #persistence: ChatPersistence | undefined;
+  #persistenceLoading: Promise<void> | undefined;
+  #pending: ((persistence: ChatPersistence) => void)[] = [];
+  // The id, else the place, at the first update: the reload record's key must not change when the element moves.
+  #name: string | undefined;
 
   constructor() {
     super();
@@ -210,16 +246,23 @@ export class AiStreamChat extends LitElement {
     });
   }
 
-  /** The conversation (system prompt excluded). Setting it replaces the conversation and stops any answer. */
+  /**
+   * The conversation (system prompt excluded). Setting it replaces the conversation and
+   * stops any answer; setting the same array as last time does nothing.
+   */
   get messages(): ChatMessage[] {
     // An answer that failed before any text is shown, but is not a message.
     return this.#history.filter((message) => message.role !== 'assistant' || message.content).map((message) => ({ ...message }));
   }
   set messages(value: readonly ChatMessage[]) {
+    // The same array again is no new conversation: React wrappers (@lit/react) set every
+    // prop on every render, and `messages={saved}` must not wipe the turns asked since.
+    if (value === this.#assigned) return;
+    this.#assigned = value;
     this.#stream.reset();
     this.#live = undefined;
     this.#history = value.map((message) => ({ role: message.role, content: message.content }));
-    this.#persistence.save();
+    this.#persisted((persistence) => persistence.save());
     this.requestUpdate();
   }
 
@@ -235,8 +278,10 @@ export class AiStreamChat extends LitElement {
     this.#stream.cancel();
     this.#commitLive();
     this.#history = [...this.#history, { role: 'user', content }];
-    this.#persistence.save();
+    this.#persisted((persistence) => persistence.save());
     this.#follower.jumpToEnd();
+    // The answer is kept for a reload while it streams: the persistence chunk must be in first.
+    await this.#needPersistence();
     await this.#ask();
   }
 
@@ -266,7 +311,7 @@ export class AiStreamChat extends LitElement {
     this.#stream.reset();
     this.#live = undefined;
     this.#history = [];
-    this.#persistence.clear();
+    this.#persisted((persistence) => persistence.clear());
     this.requestUpdate();
   }
 
@@ -275,7 +320,51 @@ export class AiStreamChat extends LitElement {
       ? { open: this.open, position: this.launcherPosition, label: this.heading || this.#i18n.current.strings.chat, onToggle: this.#onToggle }
       : undefined;
     // The direction on the outer box too: the launcher's corner (bottom-end) follows it.
-    return renderLauncher(launcher, this.#renderChat(), this.#i18n.dir);
+    return renderLauncher(launcher, this.#shell?.button, this.#renderChat(), this.#i18n.dir);
+  }
+
+  /**
+   * Launcher mode and persistence wait for their chunks: `updateComplete` resolves once
+   * the button is on screen and a kept conversation is shown (or the chunk failed).
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    const loading = this.launcher && this.#shell === undefined ? launcherLoaded() : this.#persistence ? undefined : this.#persistenceLoading;
+    if (!loading) return done;
+    await loading;
+    return super.getUpdateComplete();
+  }
+
+  /**
+   * Loads the persistence chunk (once), adds its controller, and runs what waited for it
+   * in order; the controller restores a kept conversation at the update that follows.
+   */
+  #needPersistence(): Promise<void> {
+    this.#persistenceLoading ??= loadPersistence().then((chunk) => {
+      if (!chunk) return;
+      const persistence = new chunk.ChatPersistence(this, {
+        snapshot: () => ({ messages: this.#recorded(), live: this.#stream.position }),
+        restore: (record) => this.#restore(record),
+        liveKey: liveRecordKey(this.#name ?? ''),
+      });
+      this.#persistence = persistence;
+      for (const action of this.#pending.splice(0)) action(persistence);
+      this.requestUpdate();
+    });
+    return this.#persistenceLoading;
+  }
+
+  /**
+   * Runs `action` on the persistence controller now, or once loaded (also when `persist`
+   * is set before the first update: `messages` set then still wins over what is kept);
+   * nothing when nothing is to be kept.
+   */
+  #persisted(action: (persistence: ChatPersistence) => void): void {
+    if (this.#persistence) action(this.#persistence);
+    else if (this.#persistenceLoading || this.persist) {
+      this.#pending.push(action);
+      void this.#needPersistence();
+    }
   }
 
   #renderChat(): TemplateResult {
@@ -290,7 +379,7 @@ export class AiStreamChat extends LitElement {
       dir=${this.#i18n.dir ?? nothing}
       id="panel"
       role=${launcher ? 'dialog' : nothing}
-      ?hidden=${launcher && !this.open}
+      ?hidden=${launcher && this.#shell !== null && !(this.open && this.#shell)}
       aria-labelledby=${title ? 'heading' : nothing}
       aria-label=${title ? nothing : t.strings.chat}
     >
@@ -364,6 +453,14 @@ export class AiStreamChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Named once, while connected: the element's place must not change its key when it leaves.
+    this.#name ??= this.id || String([...document.querySelectorAll<HTMLElement>('ai-stream-chat')].indexOf(this));
+    if (!this.#persistenceLoading && (this.persist || hasRecord(liveRecordKey(this.#name)))) void this.#needPersistence();
+    if (this.launcher && this.#shell === undefined) {
+      // Until the chunk is in, the chat stays hidden (it would show unstyled in the page's flow).
+      this.#shell = launcherShell(() => this.requestUpdate());
+      if (this.#shell) adoptStyles(this.renderRoot as ShadowRoot, [...AiStreamChat.elementStyles, this.#shell.styles]);
+    }
     // Judged before the panel hides: a hidden element loses focus.
     if (changed.has('open') && !this.open) this.#focusInPanel = this.matches(':focus-within');
   }
@@ -507,7 +604,7 @@ export class AiStreamChat extends LitElement {
     this.#announce(this.mode === 'json' ? (outcome === 'done' ? strings.answerReady : '') : this.#chunker.flush());
     if (outcome === 'cancelled') this.#announce(strings.cancelled);
     if (outcome === 'done') this.#commitLive();
-    this.#persistence.save();
+    this.#persisted((persistence) => persistence.save());
   }
 
   /** The conversation as kept in storage: failed answers with their reason, the failed answer on screen too. */

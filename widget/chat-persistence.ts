@@ -20,6 +20,8 @@ export interface PersistenceOptions {
   snapshot: () => { messages: RecordedMessage[]; live: AnswerPosition | undefined };
   /** Shows a kept conversation (and takes up its answer in progress). */
   restore: (record: ChatRecord) => void;
+  /** The key of the reload record (`ai-stream-chat:live:<path>#<id or place>`, widget/persistence-loader.ts). */
+  liveKey: string;
 }
 
 /**
@@ -28,13 +30,14 @@ export interface PersistenceOptions {
  * an answer streams, in `sessionStorage`, so a reload takes the answer up again. Saves
  * when an answer starts and ends, and when the page is hidden or left mid-answer (the
  * moment a reload or a phone's tab switch happens), not per token. Restores once, at
- * the first update, so properties a framework sets just after connecting count.
+ * the first update after it is added, so properties a framework sets just after
+ * connecting count. A lazy chunk (widget/persistence-loader.ts): the element adds it
+ * when `persist` is set, a reload record waits, or its first answer starts.
  */
 export class ChatPersistence implements ReactiveController {
   readonly #host: PersistedHost;
   readonly #options: PersistenceOptions;
   #restored = false;
-  #name = '';
   #listening: AbortController | undefined;
 
   constructor(host: PersistedHost, options: PersistenceOptions) {
@@ -61,8 +64,6 @@ export class ChatPersistence implements ReactiveController {
   hostUpdate(): void {
     if (this.#restored) return;
     this.#restored = true;
-    // Named once, while connected: the element's place must not change its key when it leaves.
-    this.#name = this.#host.id || String([...document.querySelectorAll<HTMLElement>('ai-stream-chat')].indexOf(this.#host));
     const raw = this.#use((storage, key) => storage.getItem(key));
     if (raw == null) return;
     const record = decodeRecord(raw, this.#host.persist ? persistMaxAgeMs : liveMaxAgeMs);
@@ -84,15 +85,15 @@ export class ChatPersistence implements ReactiveController {
 
   /**
    * Runs `action` on the storage and key in use: `localStorage` or `sessionStorage` (the
-   * latter without `persist`), and `ai-stream-chat:<persist>` or, for a reload only, the
-   * page's path and the element's id (else its place). Storage that throws (a sandboxed
+   * latter without `persist`), and `ai-stream-chat:<persist>` or, for a reload only,
+   * the live key (the page's path and the element's id, else its place). Storage that throws (a sandboxed
    * frame, blocked cookies, a full quota) just keeps nothing.
    */
   #use<T>(action: (storage: Storage, key: string) => T): T | undefined {
     const { persist, persistStorage } = this.#host;
     try {
       const storage = persist && persistStorage !== 'session' ? localStorage : sessionStorage;
-      return action(storage, persist ? `ai-stream-chat:${persist}` : `ai-stream-chat:live:${location.pathname}#${this.#name}`);
+      return action(storage, persist ? `ai-stream-chat:${persist}` : this.#options.liveKey);
     } catch {
       return undefined;
     }

@@ -1,4 +1,5 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { css, html, nothing, svg, type TemplateResult } from 'lit';
+import type { LauncherShell } from './launcher-shell.js';
 
 /**
  * The page corner of the launcher button (and of the panel above it). `bottom-end` and
@@ -38,9 +39,28 @@ export interface LauncherOptions {
   onToggle: () => void;
 }
 
-// A speech bubble when closed, a cross when open; drawn with currentColor, no file fetched.
-const bubble = svg`<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>`;
-const cross = svg`<path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"/>`;
+// Launcher mode's button and styles: undefined until loaded, null if the chunk cannot load.
+let shell: LauncherShell | null | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads launcher mode's button and styles (widget/launcher-shell.ts), once per page, the
+ * first time an element has `launcher` set; like the highlighter chunk, the `import()`
+ * is relative to the element's own script, so it comes from wherever that came from.
+ * Returns what is loaded: the shell, `undefined` while loading, `null` when the chunk
+ * cannot load (a CSP or a missing file), and the element then stays an inline chat.
+ */
+export function launcherShell(onLoad: () => void): LauncherShell | null | undefined {
+  loading ??= import('./launcher-shell.js').then(
+    (chunk) => void (shell = chunk.launcherShell({ html, svg, css })),
+    () => void (shell = null),
+  );
+  if (shell === undefined) void loading.then(onLoad);
+  return shell;
+}
+
+/** Resolves once {@link launcherShell} has loaded or failed. */
+export const launcherLoaded = (): Promise<void> | undefined => loading;
 
 /**
  * The chat (`chat`, with `id="panel"`), and in launcher mode (`options` given) the round
@@ -50,23 +70,16 @@ const cross = svg`<path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-
  * page. One template for both modes, so switching `launcher` keeps the chat's DOM (the
  * message box's text, the scroll position).
  */
-export function renderLauncher(options: LauncherOptions | undefined, chat: TemplateResult, dir?: 'ltr' | 'rtl'): TemplateResult {
+export function renderLauncher(
+  options: LauncherOptions | undefined,
+  button: LauncherShell['button'] | undefined,
+  chat: TemplateResult,
+  dir?: 'ltr' | 'rtl',
+): TemplateResult {
   const corner = options && positions.includes(options.position) ? options.position : 'bottom-end';
   // The button first: the panel it controls follows it in the reading order.
   return html`<div class=${options ? `launcher ${corner}${options.open ? ' open' : ''}` : 'inline'} dir=${dir ?? nothing}>
-    ${options
-      ? html`<button
-          class="launcher-button"
-          part="launcher-button"
-          type="button"
-          aria-label=${options.label}
-          aria-expanded=${options.open ? 'true' : 'false'}
-          aria-controls="panel"
-          @click=${options.onToggle}
-        >
-          <svg viewBox="0 0 24 24" aria-hidden="true">${options.open ? cross : bubble}</svg>
-        </button>`
-      : nothing}
+    ${options && button ? button(options) : nothing}
     ${chat}
   </div>`;
 }

@@ -74,7 +74,13 @@ function minifyCssCode(text: string): string {
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};,]) ?/g, '$1')
     .replace(/: /g, ':')
-    .replace(/;}/g, '}');
+    .replace(/;}/g, '}')
+    // Selector combinators need no spaces; in values `>` and `+` never stand alone like this
+    // except in calc(), where `+` keeps its spaces (so only `>` and `~` here).
+    .replace(/ ?([>~]) ?/g, '$1')
+    // 0.5em is .5em; #ffffff is #fff (only a six-digit colour made of three doubled digits).
+    .replace(/(^|[^\w.#-])0\.(\d)/g, '$1.$2')
+    .replace(/#([\da-f])\1([\da-f])\2([\da-f])\3\b/gi, '#$1$2$3');
 }
 
 /** Turns every run of whitespace that holds a line break into one space. */
