@@ -12,7 +12,7 @@ cd "$root"
 git ls-files -z | xargs -0 -I{} cp --parents {} "$work"/ 2>/dev/null || git ls-files | while read -r f; do mkdir -p "$work/$(dirname "$f")"; cp "$f" "$work/$f"; done
 mkdir -p "$work/.vercel"
 cat > "$work/.vercel/project.json" <<'JSON'
-{"projectId":"prj_local_ci","orgId":"team_local_ci","settings":{"framework":null,"buildCommand":"npm run build","outputDirectory":"dist","installCommand":"npm ci --no-audit --no-fund","nodeVersion":"20.x"}}
+{"projectId":"prj_local_ci","orgId":"team_local_ci","settings":{"createdAt":1767225600000,"framework":null,"buildCommand":"npm run build","outputDirectory":"dist","installCommand":"npm ci --no-audit --no-fund","nodeVersion":"20.x"}}
 JSON
 cd "$work"
 npx --yes vercel@50 build --yes > "$work/vercel-build.log" 2>&1 || { tail -40 "$work/vercel-build.log"; echo "vercel build: FAILED"; exit 1; }
