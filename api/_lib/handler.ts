@@ -208,6 +208,10 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     // The first reader is attached before the first event: it gets every frame from seq 0.
     const reader = createAnswerReader({ ...readerOptions(streamId, -1), producer, signal: request.signal });
     producer.begin();
+    // The provider call goes on the wire before the response head (issue 14): node:http
+    // writes it in a nextTick once its agent hands it a kept-alive socket, and the head
+    // would otherwise be built and written in this microtask chain, ahead of it.
+    await afterQueuedTicks();
     // A claim lost to a down store: the stream is served, but cannot be cancelled from another instance.
     if (store.kind !== 'memory') await claim;
     return new Response(reader.body, { status: 200, headers: sseHeaders(streamId, headers) });
@@ -310,6 +314,11 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   }
 
   return Object.assign(handler, { registry, metrics, store, resumable: resumeOn });
+}
+
+/** Resolves once the callbacks already queued with `process.nextTick` have run; at once where there is no `process`. */
+function afterQueuedTicks(): Promise<void> {
+  return typeof process !== 'undefined' && typeof process.nextTick === 'function' ? new Promise((resolve) => process.nextTick(resolve)) : Promise.resolve();
 }
 
 function notFound(): StreamError {
