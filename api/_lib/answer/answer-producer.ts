@@ -194,7 +194,7 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
 
   begin(): void {
     const { streamId, request, config, clientSignal } = this.#options;
-    const start: StartEvent & { resumable?: true } = { type: 'start', streamId, model: request.model.alias, provider: request.model.provider };
+    const start: StartEvent = { type: 'start', streamId, model: request.model.alias, provider: request.model.provider };
     if (this.resumable) start.resumable = true;
     this.#send(start);
     // A client that left while the request was read never got the stream id: nobody can come back.
