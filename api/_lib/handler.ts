@@ -1,5 +1,5 @@
 import { Admission, NO_TRUSTED_PROXY, type StreamTicket } from './request/admission.js';
-import { createAnswerProducer, type AnswerProducer } from './answer/answer-producer.js';
+import { createAnswerProducer, type AnswerProducer } from './answer/producer/answer-producer.js';
 import { createAnswerReader, readFromOwnEvent, resumePoint } from './answer/answer-reader.js';
 import { DEFAULT_RESUME_CONFIG, resumeEnabled } from './config/resume-config.js';
 import { STREAM_ID, parseResumeRequest } from './request/resume-request.js';

@@ -1,6 +1,7 @@
 import type { ErrorEvent } from '../../../widget/shared/protocol.js';
 import type { EventLogRead, SharedStore } from '../store/shared-store.js';
-import type { AnswerProducer, LiveTarget } from './answer-producer.js';
+import type { AnswerProducer } from './producer/answer-producer.js';
+import type { LiveTarget } from './producer/live-readers.js';
 import { SseWriter, encodeUnnumbered } from './sse-encoder.js';
 import type { Clocked, StreamClock } from './stream-clock.js';
 
