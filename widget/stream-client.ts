@@ -250,8 +250,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (id !== undefined && !this.#isNew(id)) continue;
         if (event.type === 'start') {
           this.streamId = event.streamId;
-          // `resumable` is the resume protocol's addition to `start` (docs/protocol.md); older servers leave it out.
-          this.resumable = (event as { resumable?: unknown }).resumable === true;
+          // Older servers leave `resumable` out: only an explicit `true` counts.
+          this.resumable = event.resumable === true;
         }
         if (event.type === 'token') this.text += event.content;
         if (event.type === 'reasoning') this.reasoning += event.content;

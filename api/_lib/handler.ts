@@ -1,6 +1,6 @@
 import { Admission, NO_TRUSTED_PROXY, type StreamTicket } from './request/admission.js';
-import { createAnswerProducer, type AnswerProducer } from './answer/answer-producer.js';
-import { createAnswerReader } from './answer/answer-reader.js';
+import { createAnswerProducer, type AnswerProducer } from './answer/producer/answer-producer.js';
+import { createAnswerReader, readFromOwnEvent, resumePoint } from './answer/answer-reader.js';
 import { DEFAULT_RESUME_CONFIG, resumeEnabled } from './config/resume-config.js';
 import { STREAM_ID, parseResumeRequest } from './request/resume-request.js';
 import type { ClientIdentityConfig, IdentifyHook } from './request/client-identity.js';
@@ -251,9 +251,12 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     if (!producer?.resumable) {
       // A producer here whose log stopped (the store failed it) cannot be caught up with.
       if (producer) throw notFound();
-      const read = await store.readEvents(streamId, afterSeq, { readerTtlMs });
+      const read = await store.readEvents(streamId, readFromOwnEvent(afterSeq), { readerTtlMs });
       if (!read.ok) throw storeUnavailable();
-      if (!read.value || (read.value.ended && read.value.frames.length === 0)) throw notFound();
+      const point = read.value ? resumePoint(read.value, afterSeq) : 'lost';
+      if (point === 'lost') throw notFound();
+      // The client has the whole answer: 204 tells a browser's EventSource not to reconnect.
+      if (point === 'over') return new Response(null, { status: 204, headers: cors });
       firstRead = read.value;
     }
     log('resume', { streamId, afterSeq, producerHere: producer !== undefined });

@@ -15,4 +15,6 @@ export interface BenchSection {
   rows: Array<Array<string | number>>;
   /** Budget verdicts, e.g. "500 KB total 41 ms (budget 200 ms): PASS". */
   verdicts: string[];
+  /** More tables from the same run (they share its setup), each printed under its own `###` heading. */
+  more?: BenchSection[];
 }

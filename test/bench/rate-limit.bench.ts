@@ -3,8 +3,11 @@
  * through the Upstash REST translator (the production `@upstash/redis` client, a real
  * redis-server), against a bare `PING` through the same client as the baseline of
  * one round trip. Sequential calls, so the figure is the latency one request pays;
- * five rounds, the median gives the row, every round is printed.
+ * five rounds, the median gives the row, every round is printed. On the same Redis, the
+ * "Shared store" tables of issue 12 (`shared-store.ts`): cancel from another instance,
+ * store commands per streamed answer.
  *
+ * Run with the others: `npx tsx test/bench/run.ts rate-limit` (writes docs/benchmarks.md).
  * Run alone: `npx tsx test/bench/rate-limit.bench.ts` (needs /usr/bin/redis-server).
  */
 import { pathToFileURL } from 'node:url';
@@ -15,6 +18,7 @@ import { MemoryStore } from '../../api/_lib/store/memory-store.js';
 import type { SharedStore } from '../../api/_lib/store/shared-store.js';
 import { startRedisHarness } from '../support/redis-harness.js';
 import type { BenchSection } from './bench-section.js';
+import { sharedStoreSections } from './shared-store.js';
 
 const ROUNDS = 5;
 const fmt = (n: number, digits = 3): string => n.toFixed(digits);
@@ -65,6 +69,7 @@ export default async function rateLimitBench(): Promise<BenchSection> {
   const harness = await startRedisHarness();
   let redisCheckMs = Number.NaN;
   let tripsPerCheck = Number.NaN;
+  let sharedStore: BenchSection[];
   try {
     const client = createRedisClient({ url: harness.rest.url, token: harness.rest.token, timeoutMs: 3_000 });
     await rounds(20, () => client.ping());
@@ -83,6 +88,7 @@ export default async function rateLimitBench(): Promise<BenchSection> {
       }
     }
     rows.push(['redis · requests check ÷ PING', fmt(redisCheckMs / median(ping), 2), '', '']);
+    sharedStore = await sharedStoreSections(harness);
   } finally {
     await harness.stop();
   }
@@ -101,13 +107,17 @@ export default async function rateLimitBench(): Promise<BenchSection> {
       `Memory: a request check costs ${fmt(memoryCheckMs, 4)} ms (budget 0.05 ms): ${memoryCheckMs <= 0.05 ? 'PASS' : 'FAIL'}`,
       `Redis: a request check is ${fmt(tripsPerCheck, 2)} HTTP request (budget 1): ${tripsPerCheck <= 1 ? 'PASS' : 'FAIL'}`,
     ],
+    more: sharedStore,
   };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const section = await rateLimitBench();
-  console.log(`## ${section.title}\n\n${section.method}\n`);
-  console.log(`| ${section.columns.join(' | ')} |\n|${section.columns.map(() => ' --- |').join('')}`);
-  for (const r of section.rows) console.log(`| ${r.join(' | ')} |`);
-  console.log(`\n${section.verdicts.map((v) => `- ${v}`).join('\n')}`);
+  for (const [level, part] of [['##', section], ...(section.more ?? []).map((more) => ['###', more] as const)] as const) {
+    console.log(`${level} ${part.title}\n\n${part.method}\n`);
+    console.log(`| ${part.columns.join(' | ')} |\n|${part.columns.map(() => ' --- |').join('')}`);
+    for (const r of part.rows) console.log(`| ${r.join(' | ')} |`);
+    console.log(`\n${part.verdicts.map((v) => `- ${v}`).join('\n')}\n`);
+  }
+  process.exit(0);
 }

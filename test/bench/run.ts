@@ -41,11 +41,14 @@ const cell = (value: string | number): string => String(value).replace(/\|/g, '\
 function render(section: BenchSection, ranAt: string, loadBefore: number, loadMax: number): string {
   // Other work on a shared machine moves absolute figures; the load average says how much there was.
   const load = `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadMax.toFixed(1)} at most during, ${(os.loadavg()[0] ?? 0).toFixed(1)} after`;
-  const lines = [
-    `## ${section.title}`,
-    '',
-    `_Run ${ranAt} on ${machine()}; ${load}._`,
-    '',
+  const lines = [`## ${section.title}`, '', `_Run ${ranAt} on ${machine()}; ${load}._`, '', ...table(section)];
+  for (const more of section.more ?? []) lines.push('', `### ${more.title}`, '', ...table(more));
+  return lines.join('\n');
+}
+
+/** A section's method, table and verdicts. */
+function table(section: BenchSection): string[] {
+  return [
     section.method,
     '',
     `| ${section.columns.map(cell).join(' | ')} |`,
@@ -54,7 +57,6 @@ function render(section: BenchSection, ranAt: string, loadBefore: number, loadMa
     '',
     ...section.verdicts.map((v) => `- ${/\bFAIL/.test(v) ? `**${v}**` : v}`),
   ];
-  return lines.join('\n');
 }
 
 /** The text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` for every NAME in the current file. */
@@ -126,7 +128,7 @@ for (const name of selected) {
     sections.set(name, text);
     console.log(`\n${text}\n`);
     console.error(`${name}: ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
-    for (const verdict of section.verdicts) if (/\bFAIL/.test(verdict)) fails.push(`${name}: ${verdict}`);
+    for (const verdict of [section, ...(section.more ?? [])].flatMap((s) => s.verdicts)) if (/\bFAIL/.test(verdict)) fails.push(`${name}: ${verdict}`);
   } catch (error) {
     clearInterval(sampler);
     // A section that crashes keeps its previous text in the file; the crash is a failure.

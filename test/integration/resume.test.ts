@@ -2,6 +2,7 @@ import { createParser } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamHandlerDeps } from '../../api/_lib/handler.js';
 import { MemoryStore } from '../../api/_lib/store/memory-store.js';
+import type { SharedStore } from '../../api/_lib/store/shared-store.js';
 import type { ErrorBody, StreamEvent } from '../../widget/shared/protocol.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { postChat, readEvents, textOf, waitFor, type ReceivedEvent } from '../support/read-events.js';
@@ -130,7 +131,7 @@ function echoed(nonce: string, count = 60): string {
 }
 
 describe.each(backends)('$name', (backend) => {
-  it('100 random cuts: the text after resuming is byte-identical to an unbroken run, ids are gapless, the upstream ran once per answer', async () => {
+  it('100 random cuts (one in ten past done, answered 204): the text after resuming is byte-identical to an unbroken run, ids are gapless, the upstream ran once per answer', async () => {
     // A short coalescing window and a realistic pace: about ten flushes over 200 ms per answer.
     const [a, b] = await backend.instances({ AI_STREAM_COALESCE_MS: '20' });
     const prompt = (n: string): string => `${echoed(n, 12)} [[echo]] [[pace:0,300]]`;
@@ -142,17 +143,28 @@ describe.each(backends)('$name', (backend) => {
     expect(lastEvent(unbroken)).toMatchObject({ type: 'done', finishReason: 'stop' });
 
     let cuts = 0;
+    let pastEnd = 0;
     const one = async (i: number, retry = 0, bodyBytes = unbrokenBytes): Promise<void> => {
       const nonce = `n${i}x${retry}x`;
-      // Anywhere in the body, inside a frame or between two. A run whose body is shorter
-      // than the cut (a busy machine coalesces more) is run again, cut inside its length.
-      const cutAfterBytes = 1 + Math.floor(Math.random() * (bodyBytes - 1));
+      // Anywhere in the body, inside a frame or between two; every tenth past its end. A
+      // run whose body is shorter than the cut (a busy machine coalesces more) is run
+      // again, cut inside its length.
+      const toTheEnd = i % 10 === 9;
+      const cutAfterBytes = toTheEnd ? Number.POSITIVE_INFINITY : 1 + Math.floor(Math.random() * (bodyBytes - 1));
       const { id, received, cut, bytes } = await askAndDrop(a, 'amy', prompt(nonce), { bytes: cutAfterBytes });
-      if (!cut && retry < 3) return one(i, retry + 1, bytes);
+      if (!cut && !toTheEnd && retry < 3) return one(i, retry + 1, bytes);
+      cuts++;
+      const last = received.at(-1)?.id;
       let events = received;
-      if (cut) {
-        cuts++;
-        const last = received.at(-1)?.id;
+      if (lastEvent(received)?.type === 'done') {
+        // Past the end: once the log has its end (its last append follows done to the
+        // client; the race is tested on its own below), nothing to send, and a 204 so
+        // that EventSource stops.
+        pastEnd++;
+        await eventually(() => a.handler.store.readEvents(id, 1_000_000), (read) => read.ok && read.value?.ended === true, 'the log to end');
+        const resumed = await resume(i % 2 ? b : a, 'amy', id, last);
+        expect(resumed.status, `resume after ${cutAfterBytes} bytes, past done`).toBe(204);
+      } else {
         // Cut before the first whole event: the client has no id, and resumes from the start.
         const resumed = await resume(i % 2 ? b : a, 'amy', id, last);
         expect(resumed.status, `resume after ${cutAfterBytes} bytes`).toBe(200);
@@ -167,6 +179,7 @@ describe.each(backends)('$name', (backend) => {
     };
     for (let batch = 0; batch < 5; batch++) await Promise.all(Array.from({ length: 20 }, (_, j) => one(batch * 20 + j)));
     expect(cuts).toBe(100);
+    expect(pastEnd).toBeGreaterThanOrEqual(10);
   }, 120_000);
 
   it('without Last-Event-ID, GET ?id= replays from the start and follows the live answer to its end', async () => {
@@ -182,6 +195,64 @@ describe.each(backends)('$name', (backend) => {
     expect(followed.map((e) => e.id)).toEqual(original.map((e) => e.id));
     expect(textOf(followed)).toBe(textOf(original));
     expect(lastEvent(followed)).toMatchObject({ type: 'done', finishReason: 'stop' });
+  });
+
+  it.each([
+    { ending: 'done', prompt: `ends well ${echoed('d', 12)} [[echo]]`, last: { type: 'done', finishReason: 'stop' } },
+    { ending: 'error', prompt: 'ends badly [[fault:error-mid]]', last: { type: 'error' } },
+  ])('after the answer ended ($ending): GET without Last-Event-ID replays all of it and closes; at or past its last event it is 204, so EventSource stops', async ({ prompt, last }) => {
+    const [a, b] = await backend.instances();
+    const response = await ask(a, 'jo', prompt);
+    const id = response.headers.get('x-stream-id') ?? '';
+    const events = await readEvents(response);
+    expect(lastEvent(events)).toMatchObject(last);
+    // The last append is sent after the end reached the client: wait for the log to end.
+    await eventually(() => a.handler.store.readEvents(id, 1_000_000), (read) => read.ok && read.value?.ended === true, 'the log to end');
+    const lastSeq = seqsOf(events).at(-1) ?? -1;
+    for (const api of [a, b]) {
+      const replay = await resume(api, 'jo', id);
+      expect(replay.status).toBe(200);
+      const replayed = await readEvents(replay);
+      expect(replayed).toEqual(events);
+      const before = await resume(api, 'jo', id, `${id}:${lastSeq - 1}`);
+      expect(before.status).toBe(200);
+      expect(await readEvents(before)).toEqual(events.slice(-1));
+      for (const seq of [lastSeq, lastSeq + 1, 999_999]) {
+        const after = await resume(api, 'jo', id, `${id}:${seq}`);
+        expect(after.status, `Last-Event-ID ${id}:${seq}`).toBe(204);
+        expect(await after.text()).toBe('');
+      }
+      // Someone else still learns nothing about the id.
+      expect((await resume(api, 'mallory', id, `${id}:${lastSeq}`)).status).toBe(404);
+    }
+  });
+
+  it('resumes racing the end of the answer close cleanly: each gets every event after its id once, and one at the end gets nothing', async () => {
+    const [a, b] = await backend.instances({ AI_STREAM_COALESCE_MS: '5' });
+    const response = await ask(a, 'kit', `race the end ${echoed('r', 20)} [[echo]] [[pace:0,400]]`);
+    const id = response.headers.get('x-stream-id') ?? '';
+    // A resume from each event, sent the moment the event arrives: the last ones arrive
+    // while the producer finishes, and the one from the end as its log is being written.
+    const resumes: { from: number; result: Promise<{ status: number; events: ReceivedEvent[] }> }[] = [];
+    const events = await readEvents(response, ({ id: eventId }) => {
+      if (eventId === undefined) return;
+      const from = Number(eventId.split(':')[1]);
+      resumes.push({ from, result: resume(from % 2 ? b : a, 'kit', id, eventId).then(async (r) => ({ status: r.status, events: r.status === 200 ? await readEvents(r) : [] })) });
+    });
+    expect(lastEvent(events)).toMatchObject({ type: 'done', finishReason: 'stop' });
+    expect(resumes.length).toBe(events.length);
+    for (const { from, result } of resumes) {
+      const { status, events: resumed } = await result;
+      const expected = events.filter((e) => Number(e.id?.split(':')[1]) > from);
+      if (expected.length === 0) {
+        // From the last event: 204, or (when it came before the log had its end) an empty 200.
+        expect([200, 204], `resume from ${from}`).toContain(status);
+        expect(resumed, `resume from ${from}`).toEqual([]);
+      } else {
+        expect(status, `resume from ${from}`).toBe(200);
+        expect(resumed, `resume from ${from}`).toEqual(expected);
+      }
+    }
   });
 
   it("another client's resume and an unknown id are 404 not_found; a malformed Last-Event-ID or one of another stream is 400", async () => {
@@ -251,6 +322,58 @@ describe.each(backends)('$name', (backend) => {
     expect((await closed).reason).toBe('client-aborted');
     expect(lastEvent(events)).toMatchObject({ type: 'done', finishReason: 'cancelled' });
     expectGapless([...received, ...events]);
+  });
+});
+
+/**
+ * A store whose append carrying the log's end waits until `release()`: the answer's last
+ * event has reached its client while the store does not have it yet.
+ */
+function endHeldBack(store: SharedStore): { store: SharedStore; endAsked: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let asked!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const endAsked = new Promise<void>((resolve) => (asked = resolve));
+  const held = new Proxy(store, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (key === 'appendEvents') {
+        return async (...args: Parameters<SharedStore['appendEvents']>) => {
+          if (args[4]?.end) {
+            asked();
+            await released;
+          }
+          return target.appendEvents(...args);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: held, endAsked, release };
+}
+
+describe('a resume from the last event before the store has it', () => {
+  it.each(['redis', 'memory'] as const)('%s: the reader waits for the client\'s own last event, sees it was the end, and closes with nothing (no error)', async (kind) => {
+    const prefix = uniquePrefix();
+    const shared = kind === 'redis' ? undefined : new MemoryStore();
+    const make = (store: SharedStore): Promise<TestApi> => startTestApi({ AI_STREAM_RESUME: 'on' }, { deps: { identify: byTestHeader, store } });
+    const held = endHeldBack(shared ?? redis.store({ prefix, timeoutMs: 15_000 }));
+    const a = await make(held.store);
+    const b = kind === 'redis' ? await make(redis.store({ prefix, timeoutMs: 15_000 })) : a;
+    open.push(a, b);
+    const response = await ask(a, 'lou', `the end is late ${echoed('l', 12)} [[echo]]`);
+    const id = response.headers.get('x-stream-id') ?? '';
+    const events = await readEvents(response);
+    expect(lastEvent(events)).toMatchObject({ type: 'done', finishReason: 'stop' });
+    await held.endAsked;
+    const resumed = await resume(b, 'lou', id, events.at(-1)?.id);
+    // The store does not know yet that the answer ended: the reader follows the log.
+    expect(resumed.status).toBe(200);
+    held.release();
+    expect(await readEvents(resumed)).toEqual([]);
+    // Once the end is in, the same GET is 204.
+    await eventually(() => a.handler.store.readEvents(id, 1_000_000), (read) => read.ok && read.value?.ended === true, 'the log to end');
+    expect((await resume(b, 'lou', id, events.at(-1)?.id)).status).toBe(204);
   });
 });
 

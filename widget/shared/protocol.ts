@@ -45,6 +45,12 @@ export interface StartEvent {
   streamId: string;
   model: string;
   provider: string;
+  /**
+   * `true` when the server logs the answer for resume, so a dropped connection can
+   * follow it again with `GET ?id=` (docs/protocol.md, "Resume"); absent otherwise
+   * (resume off, or a server older than resume).
+   */
+  resumable?: boolean;
 }
 
 /** A piece of the answer's text (one or more upstream deltas, coalesced). */

@@ -1,6 +1,7 @@
 import type { ErrorEvent } from '../../../widget/shared/protocol.js';
 import type { EventLogRead, SharedStore } from '../store/shared-store.js';
-import type { AnswerProducer, LiveTarget } from './answer-producer.js';
+import type { AnswerProducer } from './producer/answer-producer.js';
+import type { LiveTarget } from './producer/live-readers.js';
 import { SseWriter, encodeUnnumbered } from './sse-encoder.js';
 import type { Clocked, StreamClock } from './stream-clock.js';
 
@@ -18,7 +19,11 @@ export interface AnswerReaderOptions {
   producer?: AnswerProducer | undefined;
   /** The store holding the answer's log; undefined for a reader that only follows its producer (resume off). */
   store?: SharedStore | undefined;
-  /** A read of the log the handler already made (to check that it exists): used as the first one. */
+  /**
+   * A read of the log the handler already made (to check where the client stands), used
+   * as the first one: made as {@link readFromOwnEvent} says, so it holds the client's own
+   * last event when the store has it.
+   */
   firstRead?: EventLogRead | undefined;
   /** Between two reads of the store that found nothing new. */
   pollMs: number;
@@ -67,13 +72,20 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
   #idle = false;
   #failedReads = 0;
   #grewAt = performance.now();
-  /** The last frame sent was the answer's end (`done` or `error`). */
+  /** The last frame sent (or the client's own last one) was the answer's end (`done` or `error`). */
   #sawEnd = false;
+  /**
+   * The client's own last event (seq `#next - 1`) is still to be read from the store:
+   * when it was the end, the client has the whole answer and the reader closes with
+   * nothing, rather than wait for frames that never come.
+   */
+  #ownUnseen: boolean;
   #wait: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
 
   constructor(options: AnswerReaderOptions) {
     this.#options = options;
     this.#next = options.afterSeq + 1;
+    this.#ownUnseen = options.afterSeq >= 0;
     this.#firstRead = options.firstRead;
     this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
     options.signal?.addEventListener('abort', this, { once: true });
@@ -148,7 +160,8 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
     if (!read) {
       if (this.#idle) await this.#pause(this.#options.pollMs);
       if (this.#mode !== 'store') return true;
-      const result = await store.readEvents(this.#options.streamId, this.#next - 1, { readerTtlMs: this.#options.readerTtlMs });
+      const after = this.#ownUnseen ? readFromOwnEvent(this.#next - 1) : this.#next - 1;
+      const result = await store.readEvents(this.#options.streamId, after, { readerTtlMs: this.#options.readerTtlMs });
       if (this.#mode !== 'store') return true;
       if (!result.ok) {
         this.#idle = true;
@@ -159,7 +172,7 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
       read = result.value;
     }
     this.#failedReads = 0;
-    const { frames } = read;
+    const frames = this.#ownUnseen ? this.#takeOwn(read) : read.frames;
     const now = performance.now();
     if (frames.length > 0) {
       this.#writer?.writeFrames(frames.join(''));
@@ -177,6 +190,14 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
       return this.#fail('The answer stopped before its end.');
     }
     return frames.length > 0;
+  }
+
+  /** The frames after the client's own last event, once the read holds that event (which tells whether it was the end). */
+  #takeOwn(read: EventLogRead): string[] {
+    if (read.nextSeq < this.#next) return [];
+    this.#ownUnseen = false;
+    this.#sawEnd = isEnd(read.frames[0] ?? '');
+    return read.frames.slice(1);
   }
 
   // Waits between reads; cut short when the reader ends.
@@ -219,6 +240,35 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
       this.#wait.resolve();
     }
   }
+}
+
+/** Where a resume stands, from a read of the log made with {@link readFromOwnEvent}. */
+export type ResumePoint =
+  /** The client's last event was the answer's end (or lies past the end of an ended log): nothing follows. */
+  | 'over'
+  /** The log ended without the events after the client's: the rest was not kept (the store failed the log). */
+  | 'lost'
+  /** Follow the log (and the producer, where it runs). */
+  | 'follow';
+
+/**
+ * The seq to read a log after for a client whose last event is `afterSeq`: one before
+ * it (-1 from the start), so the read holds the client's own last event too, and shows
+ * whether that was the answer's end.
+ */
+export function readFromOwnEvent(afterSeq: number): number {
+  return afterSeq < 0 ? -1 : afterSeq - 1;
+}
+
+/** Where a client whose last event is `afterSeq` stands in a log read from {@link readFromOwnEvent}. */
+export function resumePoint(read: EventLogRead, afterSeq: number): ResumePoint {
+  if (afterSeq < 0) return read.ended && read.frames.length === 0 ? 'lost' : 'follow';
+  const ownHeld = read.nextSeq > afterSeq;
+  if (ownHeld && isEnd(read.frames[0] ?? '')) return 'over';
+  if (!read.ended) return 'follow';
+  // An ended log: past its end there is nothing to send; at or before it, only what it holds.
+  if (!ownHeld) return 'over';
+  return read.frames.length > 1 ? 'follow' : 'lost';
 }
 
 /** Whether a frame is the answer's last event. JSON escapes quotes inside strings, so only the event's own type can match. */
