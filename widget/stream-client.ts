@@ -73,7 +73,9 @@ export class StreamClient {
    * `lastEventId` (an SSE id, `<streamId>:<seq>`), or all of them without it, then the
    * live stream to its end. For a page that reloaded mid-answer; the stream's `text`
    * holds only what arrives from here. A server without resume, or a stream it no
-   * longer has, ends the iteration with `stream_interrupted`.
+   * longer has, ends the iteration with `stream_interrupted`. When `lastEventId` is the
+   * stream's last event (`done` or `error`), the server answers 204 and the iteration
+   * ends with no event: that answer is over.
    *
    * @example
    * const stream = client.resume(saved.streamId, saved.lastEventId);
@@ -198,7 +200,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     globalThis.addEventListener?.('offline', this.#onOffline, { signal: listening.signal });
     try {
       let body = this.#request ? yield* this.#open(this.#request) : yield* this.#resume(true);
-      while (!(yield* this.#read(body))) body = yield* this.#resume(false);
+      // No body: the server says the answer ended at the last event this client holds.
+      while (body && !(yield* this.#read(body))) body = yield* this.#resume(false);
     } catch (error) {
       if (this.#controller.signal.aborted) throw cancelledError();
       throw error;
@@ -274,9 +277,10 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   /**
    * Follows the stream by id (`GET ?id=` with `Last-Event-ID` once an event came):
    * after a drop, from a backoff wait on; when following a known id (`fresh`), at once
-   * first. Fails with `stream_interrupted`, keeping the text received.
+   * first. Fails with `stream_interrupted`, keeping the text received. Undefined when the
+   * server answers 204: the stream's last event is the one this client already holds.
    */
-  async *#resume(fresh: boolean): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>>, undefined> {
+  async *#resume(fresh: boolean): AsyncGenerator<StreamEvent, ReadableStream<Uint8Array<ArrayBuffer>> | undefined, undefined> {
     const interrupted = new StreamError('stream_interrupted', 'The connection dropped before the answer was complete.', {
       retryable: true,
     });
@@ -298,6 +302,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (this.#controller.signal.aborted) throw cause;
         continue;
       }
+      if (response.status === 204) return undefined;
       if (response.ok) {
         this.resumable = true;
         return checkEventStream(response);

@@ -152,6 +152,8 @@ export class StreamController implements ReactiveController {
         if (run !== this.#run) return;
         this.#handle(event);
       }
+      // Over without a `done` to show (a resume from the answer's last event): the text stays, with Retry.
+      if (run === this.#run && this.busy) this.#fail(new StreamError('stream_interrupted', 'The answer had already ended; how it ended could not be read again.', { retryable: true }));
     } catch (error) {
       if (run !== this.#run) return;
       this.#fail(isStreamError(error) ? error : unexpected(error));

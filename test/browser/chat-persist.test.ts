@@ -229,6 +229,22 @@ describe('<ai-stream-chat> persist, New chat and clear()', () => {
     expect(sessionStorage.getItem(liveKey('reloaded'))).to.equal(null);
   });
 
+  it('an answer kept at its last event when the page reloaded, which the server says is over (204), keeps its text as interrupted with Retry', async () => {
+    const question = { role: 'user', content: `Over already ${nonce()} [[length:10]]` };
+    const streamId = crypto.randomUUID();
+    const live = { streamId, lastEventId: `${streamId}:9`, text: 'The whole answer', reasoning: '' };
+    localStorage.setItem('ai-stream-chat:over', record([question], { live }));
+    const chat = await mount((c) => {
+      c.persist = 'over';
+      c.client = new StreamClient({ endpoint: '/api/chat/stream', fetch: async () => new Response(null, { status: 204 }) });
+    });
+    // Before, the answer stayed "streaming" for ever once the resume ended without an event.
+    const failure = await nextEvent(chat, 'ai-stream-error');
+    expect(failure.error.code).to.equal('stream_interrupted');
+    expect(failure.text).to.equal('The whole answer');
+    expect(stored(localStorage, 'ai-stream-chat:over')?.messages.at(-1)).to.deep.include({ role: 'assistant', content: 'The whole answer' });
+  });
+
   it('an answer cut off by a reload that the server cannot resume shows its text as interrupted, with a Retry that asks again', async () => {
     // The real server: no resume (405) today, an unknown id (404) with resume on.
     const question = { role: 'user', content: `Cannot resume ${nonce()} [[length:10]]` };

@@ -254,6 +254,23 @@ describe('StreamClient resume: drops, a page coming back, and following a stream
     expect(requests).to.equal(1);
   });
 
+  it('client.resume from the last event of a finished stream: the server answers 204 and the iteration ends with no event and no error', async () => {
+    // What the real server answers a GET whose Last-Event-ID is the answer's end
+    // (test/integration/resume.test.ts); before, the client read 204 as a broken stream (protocol_error).
+    const requests: string[] = [];
+    const over: typeof fetch = async (input, init) => {
+      requests.push(`${init?.method ?? 'GET'} ${new Headers(init?.headers).get('Last-Event-ID')}`);
+      return new Response(null, { status: 204 });
+    };
+    const streamId = crypto.randomUUID();
+    const followed = client({ fetch: over }).resume(streamId, `${streamId}:7`);
+    const { events, error } = await run(followed);
+    expect(error).to.equal(undefined);
+    expect(events).to.have.length(0);
+    expect(followed.text).to.equal('');
+    expect(requests).to.deep.equal([`GET ${streamId}:7`]);
+  });
+
   it('Cancel of a followed stream sends DELETE ?id= too', async () => {
     const double = resumeDouble();
     const original = client({ fetch: double.fetch }).stream(ask(`Follow then cancel ${nonce()} [[length:30]]`));
