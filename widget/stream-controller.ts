@@ -153,7 +153,7 @@ export class StreamController implements ReactiveController {
         this.#handle(event);
       }
       // Over without a `done` to show (a resume from the answer's last event): the text stays, with Retry.
-      if (run === this.#run && this.busy) this.#fail(new StreamError('stream_interrupted', 'The answer had already ended; how it ended could not be read again.', { retryable: true }));
+      if (run === this.#run && this.busy) this.#fail(new StreamError('stream_interrupted', 'The answer had already ended.', { retryable: true }));
     } catch (error) {
       if (run !== this.#run) return;
       this.#fail(isStreamError(error) ? error : unexpected(error));
