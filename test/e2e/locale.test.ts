@@ -93,3 +93,36 @@ describe('a translated launcher on a phone', () => {
     }
   }, 60_000);
 });
+
+describe('code in a right-to-left chat', () => {
+  it('reads left to right: a code line keeps its brace at its end, on the right', async () => {
+    const arabic = await openPage(session.browser, `${session.server.url}/`);
+    try {
+      const { page, report } = arabic;
+      await page.addScriptTag({ url: '/dist/locales/ar.js', type: 'module' });
+      await page.evaluate(() => document.querySelector('#text-chat')?.setAttribute('lang', 'ar'));
+      const chat = new ChatDriver(page, '#text-chat');
+      await expect.poll(() => chat.part('chat').getAttribute('dir')).toBe('rtl');
+      await chat.recordEvents();
+      await chat.ask(`سؤال ${nonce()}`);
+      await chat.waitForEvent('ai-stream-done');
+      // Where the first "export" and the "{" after it are drawn, in the code block's line.
+      const [exportX, braceX] = await chat.element.evaluate((element) => {
+        const text = element.shadowRoot?.querySelector('pre code')?.firstChild;
+        if (!(text instanceof Text)) throw new Error('no code text');
+        const x = (index: number): number => {
+          const range = document.createRange();
+          range.setStart(text, index);
+          range.setEnd(text, index + 1);
+          return range.getBoundingClientRect().x;
+        };
+        const start = text.data.indexOf('export function');
+        return [x(start), x(text.data.indexOf('{', start))];
+      });
+      expect(braceX, 'the brace after the signature, not before it').toBeGreaterThan(exportX);
+      expect(report.errors).toEqual([]);
+    } finally {
+      await arabic.close();
+    }
+  }, 60_000);
+});
