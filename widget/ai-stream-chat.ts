@@ -237,6 +237,7 @@ export class AiStreamChat extends LitElement {
     this.#announcer.setAttribute('aria-live', 'polite');
     this.#announcer.setAttribute('aria-relevant', 'additions');
     this.addEventListener('keydown', (event) => {
+      if (this.launcher && this.open) this.#shell?.wrapFocus(event, this.renderRoot as ShadowRoot);
       if (event.key !== 'Escape') return;
       // In launcher mode Esc closes the panel, like any popup, and never cancels: an
       // answer goes on behind a closed panel (Cancel is a button).
