@@ -68,15 +68,40 @@ describe('axe-clean demo pages', () => {
     }
   }, 60_000);
 
-  it('the text chat with a reasoning section, while thinking and once answered', async () => {
+  it('the text chat in dark mode, answered, and the launcher open on a phone', async () => {
+    const { page } = await open('/');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const chat = new ChatDriver(page, '#text-chat');
+    await chat.input.waitFor();
+    await chat.recordEvents();
+    await chat.ask(`Dark mode ${nonce()} [[reasoning:20]]`);
+    await chat.waitForEvent('ai-stream-done');
+    await chat.part('copy-button').waitFor();
+    expect(await violations(page), 'dark, answered').toEqual([]);
+
+    const launcher = await open('/launcher.html', phone);
+    await launcher.page.emulateMedia({ colorScheme: 'dark' });
+    const panel = new ChatDriver(launcher.page, '#launcher-chat');
+    await panel.part('launcher-button').waitFor();
+    expect(await violations(launcher.page), 'dark, launcher closed').toEqual([]);
+    await panel.part('launcher-button').tap();
+    await panel.part('start-screen').waitFor();
+    expect(await violations(launcher.page), 'dark, launcher open').toEqual([]);
+  }, 60_000);
+
+  it('the text chat with a reasoning section: while thinking, while the answer streams a code block, and once answered', async () => {
     const { page } = await open('/');
     const chat = new ChatDriver(page, '#text-chat');
     await chat.input.waitFor();
     await chat.recordEvents();
-    await chat.ask(`Think first ${nonce()} [[reasoning:200]] [[pace:0,60]] [[length:60]]`);
+    await chat.ask(`Think first ${nonce()} [[reasoning:200]] [[pace:0,60]] [[length:400]]`);
     await chat.part('reasoning').waitFor();
     expect(await chat.part('reasoning').getAttribute('open'), 'open while it thinks').not.toBeNull();
     expect(await violations(page), 'thinking').toEqual([]);
+    // Still streaming, with a code block on screen.
+    await chat.element.locator('pre').waitFor();
+    expect(await chat.part('typing-indicator').count()).toBe(1);
+    expect(await violations(page), 'streaming a code block').toEqual([]);
     await chat.waitForEvent('ai-stream-done', 1, 30_000);
     // Opened by the reader after the answer: its text shows.
     await chat.part('reasoning').locator('summary').click();
