@@ -66,8 +66,11 @@ describe('the demo text chat’s conversation across reloads (resume on, as npm 
     expect(await conversation(chat)).toEqual(before);
     expect(await chat.answers(), 'the answers render as before').toEqual(shown);
     expect(await chat.part('user').allTextContents()).toEqual([expect.stringContaining('Remember me'), expect.stringContaining('And this too')]);
-    // The restored last turn still has its actions.
-    expect(await chat.part('regenerate-button').count()).toBe(1);
+    // The restored last turn still has its actions: Regenerate asks again for it.
+    await chat.part('regenerate-button').click();
+    await chat.waitForEvent('ai-stream-done');
+    await expect.poll(async () => (await conversation(chat)).map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect((await conversation(chat)).slice(0, 3)).toEqual(before.slice(0, 3));
 
     await chat.part('new-chat-button').click();
     await expect.poll(() => chat.part('message').count()).toBe(0);
@@ -79,6 +82,26 @@ describe('the demo text chat’s conversation across reloads (resume on, as npm 
     expect(await chat.part('message').count()).toBe(0);
     expect(await chat.part('new-chat-button').count()).toBe(0);
     expect(await page.report.cspViolations()).toEqual([]);
+    expect(page.report.errors).toEqual([]);
+  }, 60_000);
+
+  it('New chat in the middle of an answer stops it, and a reload brings back neither the conversation nor the answer', async () => {
+    const { chat, opened: page } = await demoChat(session, opened);
+    await chat.ask(`First turn ${nonce()} [[length:20]]`);
+    await chat.waitForEvent('ai-stream-done');
+    const id = nonce();
+    await chat.ask(`Stopped by New chat ${id} [[length:3000]] [[pace:0,40]]`);
+    await chat.waitForText(40);
+    await chat.part('new-chat-button').click();
+    expect((await upstreamClosed(session.upstream, id)).reason).toBe('client-aborted');
+    await expect.poll(() => chat.part('message').count()).toBe(0);
+    expect(await stored(chat)).toBeNull();
+
+    await reload(chat);
+    expect(await conversation(chat)).toEqual([]);
+    expect(await chat.part('message').count()).toBe(0);
+    expect(await chat.element.evaluate((element: AiStreamChat) => element.streaming)).toBe(false);
+    expect(await stored(chat)).toBeNull();
     expect(page.report.errors).toEqual([]);
   }, 60_000);
 
