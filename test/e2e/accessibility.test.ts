@@ -89,6 +89,21 @@ describe('axe-clean demo pages', () => {
     expect(await violations(launcher.page), 'dark, launcher open').toEqual([]);
   }, 60_000);
 
+  it('the React page: the hook’s markdown and the wrapped element, answered, on a phone', async () => {
+    const { page, report } = await open('/react.html', phone);
+    await page.getByRole('textbox', { name: 'Prompt' }).fill(`Hooks on a phone ${nonce()}`);
+    await page.getByRole('button', { name: 'Ask' }).click();
+    await expect.poll(() => page.getByTestId('hook-output').locator('pre').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Ask' }).count(), { timeout: 20_000 }).toBe(1);
+    const chat = new ChatDriver(page, 'ai-stream-chat');
+    await chat.recordEvents();
+    await chat.ask(`Wrapped on a phone ${nonce()}`);
+    await chat.waitForEvent('ai-stream-done');
+    await chat.part('copy-code-button').waitFor();
+    expect(await violations(page), 'react, answered').toEqual([]);
+    expect(report.errors).toEqual([]);
+  }, 60_000);
+
   it('the text chat with a reasoning section: while thinking, while the answer streams a code block, and once answered', async () => {
     const { page } = await open('/');
     const chat = new ChatDriver(page, '#text-chat');
