@@ -168,7 +168,9 @@ export const aiStreamChatStyles = css`
     border-radius: 4px;
     padding: 0.1em 0.3em;
   }
+  /* Code reads left to right in any language: in a right-to-left chat the end of a line would jump to its start. */
   .content pre {
+    direction: ltr;
     background: var(--_code-bg);
     border-radius: 8px;
     padding: 0.6em 0.8em;

@@ -1,7 +1,7 @@
 import { adoptStyles, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { ChatMessage, StreamRequest } from './shared/protocol.js';
 import { aiStreamChatStyles } from './ai-stream-chat-styles.js';
-import { AnswerView } from './answer-view.js';
+import { AnswerView, labelCodeBlocks } from './answer-view.js';
 import type { ChatPersistence } from './chat-persistence.js';
 import { hasRecord, liveRecordKey, loadPersistence } from './persistence-loader.js';
 import type { ChatRecord, RecordedMessage } from './chat-record.js';
@@ -9,7 +9,7 @@ import { ScrollFollower } from './scroll-follower.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { requestHistory } from './request-history.js';
 import { StreamClient } from './stream-client.js';
-import type { LocaleStrings } from './i18n.js';
+import type { LocaleStrings, Translation } from './i18n.js';
 import { I18nController } from './i18n-controller.js';
 import { errorText } from './i18n-error-text.js';
 import { StreamController, type AnswerStats, type StreamOutcome } from './stream-controller.js';
@@ -228,6 +228,8 @@ export class AiStreamChat extends LitElement {
   #pending: ((persistence: ChatPersistence) => void)[] = [];
   // The id, else the place, at the first update: the reload record's key must not change when the element moves.
   #name: string | undefined;
+  // The translation the code blocks were last labelled in: a new one relabels them all.
+  #labelled: Translation | undefined;
 
   constructor() {
     super();
@@ -235,6 +237,7 @@ export class AiStreamChat extends LitElement {
     this.#announcer.setAttribute('aria-live', 'polite');
     this.#announcer.setAttribute('aria-relevant', 'additions');
     this.addEventListener('keydown', (event) => {
+      if (this.launcher && this.open) this.#shell?.wrapFocus(event, this.renderRoot as ShadowRoot);
       if (event.key !== 'Escape') return;
       // In launcher mode Esc closes the panel, like any popup, and never cancels: an
       // answer goes on behind a closed panel (Cancel is a button).
@@ -468,6 +471,11 @@ export class AiStreamChat extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('endpoint')) this.#defaultClient = undefined;
     this.#follower.follow();
+    const t = this.#i18n.current;
+    if (t !== this.#labelled) {
+      this.#labelled = t;
+      labelCodeBlocks(this.renderRoot, t.strings);
+    }
     // Not on the first render: a page that starts with the panel open keeps its focus.
     if (this.launcher && changed.has('open') && changed.get('open') !== undefined) {
       if (this.open) {
@@ -509,7 +517,7 @@ export class AiStreamChat extends LitElement {
     }
     let answer = this.#answers.get(message);
     if (!answer) {
-      answer = { view: AnswerView.of(message.content, this.mode, this.#i18n.current.strings.copyCode), stats: undefined, reasoning: '', reasoningOpen: false };
+      answer = { view: AnswerView.of(message.content, this.mode, this.#i18n.current.strings), stats: undefined, reasoning: '', reasoningOpen: false };
       this.#answers.set(message, answer);
     }
     const { failure } = answer;
@@ -600,7 +608,7 @@ export class AiStreamChat extends LitElement {
     if (!live) return;
     const { strings } = this.#i18n.current;
     if (this.mode === 'json') live.showJson(this.#stream.json);
-    else live.end(strings.copyCode);
+    else live.end(strings);
     this.#announce(this.mode === 'json' ? (outcome === 'done' ? strings.answerReady : '') : this.#chunker.flush());
     if (outcome === 'cancelled') this.#announce(strings.cancelled);
     if (outcome === 'done') this.#commitLive();
@@ -626,7 +634,7 @@ export class AiStreamChat extends LitElement {
     this.#history = messages.map(({ role, content, failure }) => {
       const message: ChatMessage = { role, content };
       if (failure !== undefined) {
-        const view = AnswerView.of(content, this.mode);
+        const view = AnswerView.of(content, this.mode, this.#i18n.current.strings);
         this.#answers.set(message, { view, stats: undefined, reasoning: '', reasoningOpen: false, failure });
       }
       return message;

@@ -3,7 +3,10 @@ import { loadHighlighter, type BlockHighlighter } from './code-highlighter.js';
 import { createPartialJsonParser, type PartialJsonResult } from './shared/partial-json/index.js';
 import { renderJsonTree } from './json-tree.js';
 import { createMarkdownView, type MarkdownView } from './markdown-view.js';
-import { strings } from './strings.js';
+import { strings, type Strings } from './strings.js';
+
+/** The words a finished answer's code blocks are labelled with, from the locale. */
+export type CodeLabels = Pick<Strings, 'code' | 'copyCode'>;
 
 /**
  * The rendered content of one assistant answer: a node the element's template places,
@@ -30,15 +33,20 @@ export class AnswerView {
     this.#growing?.update();
   }
 
-  /** Flushes the markdown parser: the answer ended (done, error or cancel). `copyCodeLabel` names the code blocks' copy buttons. */
-  end(copyCodeLabel: string = strings.copyCode): void {
+  /** Flushes the markdown parser: the answer ended (done, error or cancel). `labels` name the code blocks and their copy buttons. */
+  end(labels: CodeLabels = strings): void {
     this.#markdown.end();
     this.#growing?.update();
     // An answer cut off just after a fence opened leaves a code block with nothing in it.
     for (const block of this.node.querySelectorAll('pre')) {
       if (!block.textContent) block.remove();
-      else block.after(copyCodeButton(copyCodeLabel));
+      else {
+        // Focusable (markdown-view.ts) and named, so a screen reader says what the keyboard reached.
+        block.setAttribute('role', 'group');
+        block.after(copyCodeButton());
+      }
     }
+    labelCodeBlocks(this.node, labels);
   }
 
   /**
@@ -68,7 +76,7 @@ export class AnswerView {
   }
 
   /** A finished answer (restored from `messages`), rendered in one go. */
-  static of(content: string, mode: 'text' | 'json', copyCodeLabel: string = strings.copyCode): AnswerView {
+  static of(content: string, mode: 'text' | 'json', labels: CodeLabels = strings): AnswerView {
     const view = new AnswerView();
     if (mode === 'json') {
       const parser = createPartialJsonParser();
@@ -80,21 +88,31 @@ export class AnswerView {
       }
     }
     view.write(content);
-    view.end(copyCodeLabel);
+    view.end(labels);
     return view;
   }
 }
 
 /**
- * A copy button after a finished code block. Its label is drawn by CSS from
- * `aria-label`, so the answer's text (its `textContent`) stays the model's alone; the
- * element handles its clicks (one delegated listener).
+ * Names the finished code blocks under `root` and their copy buttons in the locale's
+ * words: when an answer ends, and again over every answer when the language changes
+ * (these nodes are built once, outside the element's template).
  */
-function copyCodeButton(label: string): HTMLButtonElement {
+export function labelCodeBlocks(root: ParentNode, labels: CodeLabels): void {
+  for (const block of root.querySelectorAll('pre[role="group"]')) block.setAttribute('aria-label', labels.code);
+  for (const button of root.querySelectorAll('.copy-code')) button.setAttribute('aria-label', labels.copyCode);
+}
+
+/**
+ * A copy button after a finished code block. Its label is drawn by CSS from
+ * `aria-label` (set by {@link labelCodeBlocks}), so the answer's text (its
+ * `textContent`) stays the model's alone; the element handles its clicks (one
+ * delegated listener).
+ */
+function copyCodeButton(): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'secondary copy-code';
   button.setAttribute('part', 'copy-code-button');
-  button.setAttribute('aria-label', label);
   return button;
 }

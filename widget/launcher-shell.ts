@@ -12,6 +12,12 @@ export interface LitTags {
 export interface LauncherShell {
   button(options: LauncherOptions): TemplateResult;
   styles: CSSResult;
+  /**
+   * On a phone, where the open panel covers the whole page: Tab from the panel's last
+   * control goes to its first, Shift+Tab from its first to its last, instead of to the
+   * page hidden behind it. Elsewhere the panel is non-modal, and Tab leaves it.
+   */
+  wrapFocus(event: KeyboardEvent, root: ShadowRoot): void;
 }
 
 /**
@@ -34,6 +40,19 @@ export function launcherShell({ html, svg, css }: LitTags): LauncherShell {
     >
       <svg viewBox="0 0 24 24" aria-hidden="true">${options.open ? cross : bubble}</svg>
     </button>`,
+    wrapFocus(event, root) {
+      // The media query of the full-screen panel in the styles below.
+      if (event.key !== 'Tab' || !matchMedia('(max-width: 30em)').matches) return;
+      // The panel's first control is always its close button, its last a button of the form.
+      const buttons = [...root.querySelectorAll<HTMLElement>('#panel button')];
+      const [first, last] = [buttons[0], buttons.at(-1)];
+      const active = root.activeElement;
+      const next = event.shiftKey ? active === first && last : active === last && first;
+      if (next) {
+        event.preventDefault();
+        next.focus();
+      }
+    },
     styles: css`
   .launcher {
     --_offset: var(--ai-stream-chat-launcher-offset, 1.25rem);

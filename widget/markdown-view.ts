@@ -88,6 +88,8 @@ function addToken(state: RenderState, type: smd.Token): void {
   let element: HTMLElement;
   if (type === smd.CODE_BLOCK || type === smd.CODE_FENCE) {
     parent = parent.appendChild(document.createElement('pre'));
+    // A long line scrolls the block sideways: the keyboard must reach it to scroll it (WCAG 2.1.1).
+    parent.tabIndex = 0;
     element = document.createElement('code');
   } else if (type === smd.TABLE_ROW) {
     // The first row is the header; the rest go in one body.

@@ -17,6 +17,8 @@ export const strings = {
   copy: 'Copy',
   copyAnswer: 'Copy answer',
   copyCode: 'Copy code',
+  /** A finished code block's name: a region the keyboard can reach and scroll. */
+  code: 'Code',
   copied: 'Copied',
   regenerate: 'Regenerate',
   edit: 'Edit',

@@ -89,6 +89,23 @@ describe('<ai-stream-chat> languages', () => {
     expect(part(chat, 'chat')?.getAttribute('dir'), 'a left-to-right language on its own element').to.equal('ltr');
   });
 
+  it('labels code blocks in the locale: a kept failed answer restored by persist, and after a change of lang', async () => {
+    const key = `i18n-${nonce()}`;
+    const failed = { role: 'assistant', content: 'Teil:\n\n```js\nconst x = 1;\n```\n', failure: de.cancelled };
+    localStorage.setItem(`ai-stream-chat:${key}`, JSON.stringify({ v: 1, savedAt: Date.now(), messages: [{ role: 'user', content: 'Frage' }, failed] }));
+    try {
+      const chat = await mount({ lang: 'de', persist: key });
+      const button = await waitFor(() => part(chat, 'copy-code-button'), 'the restored code block');
+      const block = shadow(chat).querySelector('pre');
+      expect([button.getAttribute('aria-label'), block?.getAttribute('aria-label'), block?.getAttribute('tabindex')]).to.deep.equal([de.copyCode, de.code, '0']);
+      chat.setAttribute('lang', 'en');
+      await chat.updateComplete;
+      expect([button.getAttribute('aria-label'), block?.getAttribute('aria-label')]).to.deep.equal([english.copyCode, english.code]);
+    } finally {
+      localStorage.removeItem(`ai-stream-chat:${key}`);
+    }
+  });
+
   it("follows the page's lang when the element has none, and a change of its own lang at once", async () => {
     const chat = await mount({}, container({ lang: 'fr-CA' }));
     expect(sendLabel(chat)).to.equal('Envoyer');

@@ -93,3 +93,40 @@ describe('the inline chat on a phone', () => {
     expect(report.errors).toEqual([]);
   }, 60_000);
 });
+
+describe('keyboard in the full-screen panel on a phone', () => {
+  it('Tab and Shift+Tab stay in the panel: the page behind it is covered', async () => {
+    const { page, report } = await open('/launcher.html');
+    const chat = new ChatDriver(page, '#launcher-chat');
+    await chat.part('launcher-button').waitFor();
+    await chat.part('launcher-button').click();
+    await chat.recordEvents();
+    await chat.ask(`Tab around ${nonce()} [[length:20]]`);
+    await chat.waitForEvent('ai-stream-done');
+    await chat.part('new-chat-button').waitFor();
+
+    /** The focused control's part (inside the chat), or the tag of what the page focused. */
+    const focused = (): Promise<string> =>
+      page.evaluate(() => {
+        const active = document.activeElement;
+        if (active?.id !== 'launcher-chat') return `page ${active?.tagName ?? 'none'}`;
+        const inner = active.shadowRoot?.activeElement;
+        return inner?.getAttribute('part') ?? inner?.tagName ?? 'none';
+      });
+    // The last control of the panel, then Tab: back to its first, the close button.
+    await chat.part('new-chat-button').focus();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('close-button');
+    // And Shift+Tab from the first goes round to the last.
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('new-chat-button');
+    // Every stop of a whole round is in the panel.
+    const stops = new Set<string>();
+    for (let press = 0; press < 12; press += 1) {
+      await page.keyboard.press('Tab');
+      stops.add(await focused());
+    }
+    expect([...stops].filter((stop) => stop.startsWith('page'))).toEqual([]);
+    expect(report.errors).toEqual([]);
+  }, 60_000);
+});

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ar from '../../widget/locales/ar.js';
+import de from '../../widget/locales/de.js';
+import { strings as english } from '../../widget/strings.js';
 import { ChatDriver } from './support/chat-driver.js';
 import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
 import { nonce } from './support/upstream-watch.js';
@@ -50,4 +52,77 @@ describe('a translated locale on the demo page', () => {
     expect(report.errors).toEqual([]);
     expect([...origins]).toEqual([session.server.url]);
   });
+});
+
+const phone = { width: 390, height: 844 };
+
+describe('a translated launcher on a phone', () => {
+  it('the German launcher opens full screen in German, and its actions, the code block’s Copy included, follow a change of language', async () => {
+    const launcher = await openPage(session.browser, `${session.server.url}/launcher.html`, { viewport: phone, hasTouch: true });
+    try {
+      const { page, report } = launcher;
+      await page.addScriptTag({ url: '/dist/locales/de.js', type: 'module' });
+      await page.evaluate(() => document.querySelector('#launcher-chat')?.setAttribute('lang', 'de'));
+      const chat = new ChatDriver(page, '#launcher-chat');
+      await expect.poll(() => chat.part('send-button').textContent()).toContain(de.send);
+      await chat.part('launcher-button').tap();
+      expect(await chat.part('chat').boundingBox()).toEqual({ x: 0, y: 0, ...phone });
+      expect(await chat.part('close-button').getAttribute('aria-label')).toBe(de.closeChat);
+      expect(await chat.input.getAttribute('placeholder')).toBe(de.placeholder);
+      expect(await chat.part('start-screen').locator('[role="group"]').getAttribute('aria-label')).toBe(de.suggestions);
+
+      await chat.recordEvents();
+      await chat.ask(`Frage ${nonce()}`);
+      await chat.waitForEvent('ai-stream-done');
+      const labels = async (): Promise<string[]> => [
+        (await chat.part('copy-button').getAttribute('aria-label')) ?? '',
+        (await chat.part('regenerate-button').textContent())?.trim() ?? '',
+        (await chat.part('edit-button').getAttribute('aria-label')) ?? '',
+        (await chat.part('copy-code-button').getAttribute('aria-label')) ?? '',
+      ];
+      await expect.poll(labels).toEqual([de.copyAnswer, de.regenerate, de.editLast, de.copyCode]);
+
+      // The visitor's language changes (a site's language switch): every label follows, the code block's too.
+      await page.evaluate(() => document.querySelector('#launcher-chat')?.setAttribute('lang', 'en'));
+      await expect.poll(() => chat.part('send-button').textContent()).toContain(english.send);
+      expect(await labels()).toEqual([english.copyAnswer, english.regenerate, english.editLast, english.copyCode]);
+      expect(await report.cspViolations()).toEqual([]);
+      expect(report.errors).toEqual([]);
+    } finally {
+      await launcher.close();
+    }
+  }, 60_000);
+});
+
+describe('code in a right-to-left chat', () => {
+  it('reads left to right: a code line keeps its brace at its end, on the right', async () => {
+    const arabic = await openPage(session.browser, `${session.server.url}/`);
+    try {
+      const { page, report } = arabic;
+      await page.addScriptTag({ url: '/dist/locales/ar.js', type: 'module' });
+      await page.evaluate(() => document.querySelector('#text-chat')?.setAttribute('lang', 'ar'));
+      const chat = new ChatDriver(page, '#text-chat');
+      await expect.poll(() => chat.part('chat').getAttribute('dir')).toBe('rtl');
+      await chat.recordEvents();
+      await chat.ask(`سؤال ${nonce()}`);
+      await chat.waitForEvent('ai-stream-done');
+      // Where the first "export" and the "{" after it are drawn, in the code block's line.
+      const [exportX, braceX] = await chat.element.evaluate((element) => {
+        const text = element.shadowRoot?.querySelector('pre code')?.firstChild;
+        if (!(text instanceof Text)) throw new Error('no code text');
+        const x = (index: number): number => {
+          const range = document.createRange();
+          range.setStart(text, index);
+          range.setEnd(text, index + 1);
+          return range.getBoundingClientRect().x;
+        };
+        const start = text.data.indexOf('export function');
+        return [x(start), x(text.data.indexOf('{', start))];
+      });
+      expect(braceX, 'the brace after the signature, not before it').toBeGreaterThan(exportX);
+      expect(report.errors).toEqual([]);
+    } finally {
+      await arabic.close();
+    }
+  }, 60_000);
 });

@@ -20,6 +20,12 @@ describe('minifyCss', () => {
     );
   });
 
+  it('drops a comment with a quote in it, and minifies what follows (the quote opens no string)', () => {
+    expect(minifyCss(".a { color: red; } /* the end of a line's */\n.b::before { content: 'x /* y */'; }")).toBe(
+      ".a{color:red}.b::before{content:'x /* y */'}",
+    );
+  });
+
   it('leaves quoted strings as they are', () => {
     expect(minifyCss(".x::before { content: 'a > b 0.5 #ffffff'; }")).toBe(".x::before{content:'a > b 0.5 #ffffff'}");
   });

@@ -62,7 +62,10 @@ function templateEdits(code: string, id: string): Edit[] {
 
 /** Minifies CSS text outside quoted strings. */
 export function minifyCss(raw: string): string {
-  return raw
+  // Comments go first, found with the strings, whichever starts first: a quote inside a
+  // comment (an apostrophe) opens no string, and a comment inside a string stays text.
+  const uncommented = raw.replace(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|\/\*[\s\S]*?\*\//g, (_match, string?: string) => string ?? '');
+  return uncommented
     .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
     .map((part, index) => (index % 2 === 1 ? part : minifyCssCode(part)))
     .join('');
@@ -70,7 +73,6 @@ export function minifyCss(raw: string): string {
 
 function minifyCssCode(text: string): string {
   return text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};,]) ?/g, '$1')
     .replace(/: /g, ':')

@@ -27,6 +27,7 @@ const ar = {
   copy: 'نسخ',
   copyAnswer: 'نسخ الإجابة',
   copyCode: 'نسخ الشيفرة',
+  code: 'شيفرة',
   copied: 'تم النسخ',
   regenerate: 'إعادة الإنشاء',
   edit: 'تعديل',

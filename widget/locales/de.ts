@@ -21,6 +21,7 @@ const de = {
   copy: 'Kopieren',
   copyAnswer: 'Antwort kopieren',
   copyCode: 'Code kopieren',
+  code: 'Code',
   copied: 'Kopiert',
   regenerate: 'Neu generieren',
   edit: 'Bearbeiten',

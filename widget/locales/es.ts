@@ -21,6 +21,7 @@ const es = {
   copy: 'Copiar',
   copyAnswer: 'Copiar respuesta',
   copyCode: 'Copiar código',
+  code: 'Código',
   copied: 'Copiado',
   regenerate: 'Regenerar',
   edit: 'Editar',

@@ -21,6 +21,7 @@ const fr = {
   copy: 'Copier',
   copyAnswer: 'Copier la réponse',
   copyCode: 'Copier le code',
+  code: 'Code',
   copied: 'Copié',
   regenerate: 'Régénérer',
   edit: 'Modifier',

@@ -21,6 +21,7 @@ const ja = {
   copy: 'コピー',
   copyAnswer: '回答をコピー',
   copyCode: 'コードをコピー',
+  code: 'コード',
   copied: 'コピーしました',
   regenerate: '再生成',
   edit: '編集',
