@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import type { StreamConfig, ModelConfig } from '../config/config.js';
 import type { ChatMessage } from '../../../widget/shared/protocol.js';
 import { compileSchema } from '../answer/json-output-check.js';
 import type { BoundedValidator } from './schema/bounded-validator.js';
 import { StreamError } from '../stream-error.js';
+import { parseRequestBody } from './request-body.js';
 
 /** A request the server has validated, bounded and resolved to a model. */
 export interface NormalizedRequest {
@@ -17,34 +17,12 @@ export interface NormalizedRequest {
   maxTokens: number;
 }
 
-const bodySchema = z.strictObject({
-  messages: z
-    .array(
-      z.strictObject({
-        role: z.enum(['system', 'user', 'assistant']),
-        content: z.string(),
-      }),
-    )
-    .min(1),
-  model: z.string().min(1).max(100).optional(),
-  mode: z.enum(['text', 'json']).optional(),
-  schema: z.record(z.string(), z.unknown()).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().min(1).optional(),
-});
-
 /**
  * Validates a parsed JSON body against the protocol and the server's bounds.
  * Throws a 4xx StreamError whose message says what to fix.
  */
 export function normalizeRequest(body: unknown, config: StreamConfig): NormalizedRequest {
-  const parsed = bodySchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new StreamError('bad_request', `Invalid request${where}: ${issue?.message ?? 'malformed body'}.`, { status: 400 });
-  }
-  const req = parsed.data;
+  const req = parseRequestBody(body);
   const { limits } = config;
 
   if (req.messages.length > limits.maxMessages) {
