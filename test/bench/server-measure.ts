@@ -11,6 +11,7 @@ import { loadNow, medianOf, sleep } from './bench-stats.js';
 import { streamAnswer, type BenchTarget, type StreamResult } from './load-client.js';
 import { PROVIDER_ROUTES, upstreamRequestFor, type ProviderRoute } from './provider-routes.js';
 import { spawnServer, type BenchProcess } from './spawn-server.js';
+import type { ProcessStats } from './server-process.js';
 
 /** An answer the load client asks for, and what it must receive. */
 export interface BenchPrompt {
@@ -249,6 +250,31 @@ export interface BurstFigures {
   problem: string | undefined;
 }
 
+/** Idle RSS is read once two readings this far apart agree within IDLE_RSS_TOLERANCE. */
+const IDLE_SETTLE_MS = 500;
+const IDLE_RSS_TOLERANCE = 2 * 2 ** 20;
+/** Longest wait for idle RSS to settle; the last reading is taken then. */
+const IDLE_SETTLE_LIMIT_MS = 10_000;
+
+/**
+ * The process's idle figures once they stopped moving (a GC before each reading). Read
+ * right after the warm-up, idle RSS sometimes still held the tokenizer worker's ~55 MB
+ * (it builds the rank table, hands it over and exits) and sometimes not, so
+ * (peak − idle) per stream flipped between about 10 and 63 KB on the same code.
+ */
+async function settledIdle(server: BenchProcess): Promise<ProcessStats> {
+  const startedAt = performance.now();
+  await server.gc();
+  let last = await server.stats();
+  for (;;) {
+    await sleep(IDLE_SETTLE_MS);
+    await server.gc();
+    const now = await server.stats();
+    if (Math.abs(now.rss - last.rss) <= IDLE_RSS_TOLERANCE || performance.now() - startedAt > IDLE_SETTLE_LIMIT_MS) return now;
+    last = now;
+  }
+}
+
 /** Longest a burst may take to start every stream. */
 const MAX_RAMP_MS = 20_000;
 /** Longest a burst's stream may take to end: a saturated server still finishes in this. */
@@ -267,9 +293,7 @@ export function measureBurst(variant: BenchVariant, upstreamUrl: string, load: B
     await warmUp(target, warmAgent);
     // Idle with the warm-up's sockets closed, as before a burst of new visitors.
     warmAgent.destroy();
-    await server.gc();
-    await sleep(300);
-    const idle = await server.stats();
+    const idle = await settledIdle(server);
     server.trackPeak();
 
     const answer = prompt(load.tokens, load.firstTokenMs, load.tokensPerSecond);
