@@ -141,7 +141,10 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Loca
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
+    // A thousand connections at once (the server bench's burst) overflow Node's default
+    // accept queue of 511: the kernel drops the rest of the SYNs, and those connections
+    // start 1, 3 or 7 s late, as retransmitted SYNs.
+    server.listen({ port: options.port ?? 0, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
