@@ -12,7 +12,7 @@ import { ADAPTERS } from './upstream/providers/adapters.js';
 import { readJsonBody } from './request/read-body.js';
 import type { RateLimitConfig } from './rate-limit/rate-limit-config.js';
 import { rateLimitHeaders, rateLimitResponse } from './rate-limit/rate-limit-response.js';
-import { normalizeRequest, type NormalizedRequest } from './request/request-schema.js';
+import { compileRequestSchema, normalizeRequest, type NormalizedRequest } from './request/request-schema.js';
 import { sseHeaders } from './answer/sse-encoder.js';
 import { StreamError, errorResponse, toStreamError } from './stream-error.js';
 import { StreamClock, clockTickMs } from './answer/stream-clock.js';
@@ -160,6 +160,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     const headers = window ? { ...cors, ...rateLimitHeaders(window) } : cors;
     const body = await readJsonBody(request, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
     const normalized = normalizeRequest(body, config);
+    await compileRequestSchema(normalized, config);
     let { promptTokens } = await fitContextWindow(normalized);
     // After the fit: the fallbacks take the clamped maxTokens.
     const routes = routesOf(normalized, config);

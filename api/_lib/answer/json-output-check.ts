@@ -1,4 +1,4 @@
-import { BoundedValidator } from '../request/schema/bounded-validator.js';
+import type { BoundedValidator } from '../request/schema/bounded-validator.js';
 import { StepBudgetExceeded } from '../request/schema/step-budget.js';
 import { createPartialJsonParser } from '../../../widget/shared/partial-json/index.js';
 import { StreamError } from '../stream-error.js';
@@ -13,9 +13,12 @@ export interface JsonOutputCheck {
 /**
  * Compiles a request's JSON Schema once, before any upstream call, so a schema the
  * server will not run (too complex, a pattern RE2 cannot run, a `$ref` outside the
- * schema) is a 400 rather than a failed answer. See BoundedValidator.
+ * schema) is a 400 rather than a failed answer. See BoundedValidator. The schema engine
+ * (@cfworker/json-schema, re2js: about 70 ms of CPU to import) loads with the first
+ * request that carries a schema, not with the function: most cold starts serve text.
  */
-export function compileSchema(schema: Record<string, unknown>): BoundedValidator {
+export async function compileSchema(schema: Record<string, unknown>): Promise<BoundedValidator> {
+  const { BoundedValidator } = await import('../request/schema/bounded-validator.js');
   return BoundedValidator.compile(schema);
 }
 

@@ -18,6 +18,22 @@ export interface NormalizedRequest {
 }
 
 /**
+ * Compiles the request's JSON Schema into `request.validator` (a request without one is
+ * left as it is). Throws a 4xx StreamError for a schema the server will not run or that
+ * is over the size bound. Apart from `normalizeRequest` because the schema engine is
+ * loaded on first use (see compileSchema).
+ */
+export async function compileRequestSchema(request: NormalizedRequest, config: StreamConfig): Promise<void> {
+  if (request.schema === undefined) return;
+  // The guard bounds nesting first (without recursion): JSON.stringify overflows the
+  // stack on a 100,000-deep array, a 500 before.
+  request.validator = await compileSchema(request.schema);
+  if (JSON.stringify(request.schema).length > config.limits.maxSchemaBytes) {
+    throw new StreamError('payload_too_large', `The schema is larger than ${config.limits.maxSchemaBytes} bytes.`, { status: 413 });
+  }
+}
+
+/**
  * Validates a parsed JSON body against the protocol and the server's bounds.
  * Throws a 4xx StreamError whose message says what to fix.
  */
@@ -51,16 +67,7 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
     throw new StreamError('unknown_model', `Unknown model "${alias}". Available: ${Object.keys(config.models).join(', ')}.`, { status: 400 });
   }
 
-  let validator: BoundedValidator | undefined;
-  if (req.schema !== undefined) {
-    if (req.mode !== 'json') throw new StreamError('bad_request', 'A schema needs "mode": "json".', { status: 400 });
-    // The guard bounds nesting first (without recursion): JSON.stringify overflows the
-    // stack on a 100,000-deep array, a 500 before.
-    validator = compileSchema(req.schema);
-    if (JSON.stringify(req.schema).length > limits.maxSchemaBytes) {
-      throw new StreamError('payload_too_large', `The schema is larger than ${limits.maxSchemaBytes} bytes.`, { status: 413 });
-    }
-  }
+  if (req.schema !== undefined && req.mode !== 'json') throw new StreamError('bad_request', 'A schema needs "mode": "json".', { status: 400 });
   if (req.maxTokens !== undefined && req.maxTokens > model.maxOutputTokens) {
     throw new StreamError('bad_request', `maxTokens is ${req.maxTokens}; "${model.alias}" allows at most ${model.maxOutputTokens}.`, { status: 400 });
   }
@@ -70,7 +77,7 @@ export function normalizeRequest(body: unknown, config: StreamConfig): Normalize
     model,
     mode: req.mode ?? 'text',
     schema: req.schema,
-    validator,
+    validator: undefined,
     temperature: req.temperature,
     maxTokens: req.maxTokens ?? Math.min(config.defaultMaxTokens, model.maxOutputTokens),
   };
