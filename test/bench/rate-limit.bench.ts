@@ -13,7 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { loadRateLimitConfig } from '../../api/_lib/rate-limit/rate-limit-config.js';
 import { createRateLimits, type RateLimits } from '../../api/_lib/rate-limit/rate-limits.js';
-import { createRedisClient } from '../../api/_lib/store/create-store.js';
+import { createRedisClient } from '../../api/_lib/store/redis-client.js';
 import { MemoryStore } from '../../api/_lib/store/memory-store.js';
 import type { SharedStore } from '../../api/_lib/store/shared-store.js';
 import { startRedisHarness } from '../support/redis-harness.js';

@@ -1,4 +1,4 @@
-import { createRedisClient } from '../../api/_lib/store/create-store.js';
+import { createRedisClient } from '../../api/_lib/store/redis-client.js';
 import { RedisStore, type RedisStoreOptions } from '../../api/_lib/store/redis-store.js';
 import type { StoreDownReport } from '../../api/_lib/store/store-call.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
