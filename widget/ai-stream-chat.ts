@@ -382,6 +382,7 @@ export class AiStreamChat extends LitElement {
       dir=${this.#i18n.dir ?? nothing}
       id="panel"
       role=${launcher ? 'dialog' : nothing}
+      aria-modal=${launcher && this.open && this.#shell?.modal(this) ? 'true' : nothing}
       ?hidden=${launcher && this.#shell !== null && !(this.open && this.#shell)}
       aria-labelledby=${title ? 'heading' : nothing}
       aria-label=${title ? nothing : t.strings.chat}

@@ -18,6 +18,12 @@ export interface LauncherShell {
    * page hidden behind it. Elsewhere the panel is non-modal, and Tab leaves it.
    */
   wrapFocus(event: KeyboardEvent, root: ShadowRoot): void;
+  /**
+   * Whether the open panel fills the screen (a phone), so it is modal: the element sets
+   * `aria-modal` from it, and a screen reader no longer reads the page hidden behind.
+   * The host re-renders when that changes (a phone turned, a window resized).
+   */
+  modal(host: { requestUpdate(): void }): boolean;
 }
 
 /**
@@ -27,6 +33,9 @@ export interface LauncherShell {
 export function launcherShell({ html, svg, css }: LitTags): LauncherShell {
   // A speech bubble when closed, a cross when open; drawn with currentColor, no file fetched.
   const bubble = svg`<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>`;
+  // The media query of the full-screen panel in the styles below.
+  const phone = matchMedia('(max-width: 30em)');
+  const hosts = new WeakSet<object>();
   const cross = svg`<path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"/>`;
   return {
     button: (options) => html`<button
@@ -40,9 +49,15 @@ export function launcherShell({ html, svg, css }: LitTags): LauncherShell {
     >
       <svg viewBox="0 0 24 24" aria-hidden="true">${options.open ? cross : bubble}</svg>
     </button>`,
+    modal(host) {
+      if (!hosts.has(host)) {
+        hosts.add(host);
+        phone.addEventListener('change', () => host.requestUpdate());
+      }
+      return phone.matches;
+    },
     wrapFocus(event, root) {
-      // The media query of the full-screen panel in the styles below.
-      if (event.key !== 'Tab' || !matchMedia('(max-width: 30em)').matches) return;
+      if (event.key !== 'Tab' || !phone.matches) return;
       // The panel's first control is always its close button, its last a button of the form.
       const buttons = [...root.querySelectorAll<HTMLElement>('#panel button')];
       const [first, last] = [buttons[0], buttons.at(-1)];

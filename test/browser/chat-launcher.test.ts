@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { AiStreamChat } from '../../widget/ai-stream-chat.js';
 import type { AiStreamToggleEvent } from '../../widget/launcher.js';
-import { cleanup, mountChat, nextEvent, nonce, painted, part, shadow } from './support/chat-fixture.js';
+import { cleanup, mountChat, nextEvent, nonce, painted, part, shadow, waitFor } from './support/chat-fixture.js';
 import { afterEach, describe, it } from './support/mocha.js';
 
 async function mountLauncher(attributes: Record<string, string> = {}, parent: HTMLElement = document.body): Promise<AiStreamChat> {
@@ -239,5 +239,22 @@ describe('<ai-stream-chat launcher>', () => {
     await chat.updateComplete;
     expect(launcherButton(chat).getBoundingClientRect().height).to.be.greaterThan(0);
     expect(focused(chat)).to.equal(launcherButton(chat));
+  });
+
+  it('the full-screen panel on a phone is modal to screen readers (aria-modal), and only there', async () => {
+    await setViewport({ width: 390, height: 844 });
+    const chat = await mountLauncher({ heading: 'Help' });
+    launcherButton(chat).click();
+    await chat.updateComplete;
+    // Before, a screen reader could swipe from the panel into the page it covers.
+    expect(panel(chat).getAttribute('aria-modal')).to.equal('true');
+    // Wider than a phone: the panel floats beside the page, which stays usable.
+    await setViewport({ width: 800, height: 600 });
+    await waitFor(() => panel(chat).getAttribute('aria-modal') === null, 'aria-modal gone on a wide screen');
+    await setViewport({ width: 390, height: 844 });
+    await waitFor(() => panel(chat).getAttribute('aria-modal') === 'true', 'aria-modal back on a phone');
+    part<HTMLButtonElement>(chat, 'close-button')?.click();
+    await chat.updateComplete;
+    expect(panel(chat).getAttribute('aria-modal')).to.equal(null);
   });
 });

@@ -14,7 +14,7 @@ const budgetBytes = 24 * 1024;
  */
 const lazyChunks = [
   { name: 'highlight', what: 'highlighter, loaded on the first labelled code block', budget: 4 * 1024, marker: 'CSS.highlights' },
-  { name: 'launcher-shell', what: "launcher mode's button and styles, loaded when launcher is set", budget: 1024, marker: 'launcher-button' },
+  { name: 'launcher-shell', what: "launcher mode's button and styles, loaded when launcher is set", budget: 1152, marker: 'launcher-button' },
   {
     name: 'chat-persistence',
     what: 'Web Storage persistence, loaded when persist is set, a reload record waits or the first message is sent',
