@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ar from '../../widget/locales/ar.js';
 import { ChatDriver } from './support/chat-driver.js';
-import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
+import { axeViolations as violations } from './support/axe.js';
+import { useDemoSession, type OpenedPage } from './support/demo-session.js';
 import { nonce } from './support/upstream-watch.js';
 
 // axe-core on the demo pages in every state a visitor meets (issue 13): the start screen,
@@ -13,36 +11,11 @@ import { nonce } from './support/upstream-watch.js';
 // the element's own markup is checked, as built, under the demo's strict CSP.
 
 const phone = { width: 390, height: 844 };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let session: DemoSession;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  session = await startDemoSession();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-  await session?.close();
-});
+const demo = useDemoSession();
 
 async function open(path: string, viewport = { width: 1280, height: 900 }): Promise<OpenedPage> {
-  const page = await openPage(session.browser, `${session.server.url}${path}`, { viewport, hasTouch: viewport.width < 600 });
-  opened.push(page);
-  return page;
-}
-
-/** axe's violations on the page now, one line each: rule, then the nodes' targets. */
-async function violations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; nodes: { target: unknown }[] }[] };
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<Result> } }).axe;
-    const result = await axe.run(document);
-    return result.violations.map((violation) => `${violation.id}: ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
-  });
+  return demo.open(path, { viewport, hasTouch: viewport.width < 600 });
 }
 
 describe('axe-clean demo pages', () => {

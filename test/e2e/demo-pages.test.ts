@@ -1,46 +1,29 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChatDriver } from './support/chat-driver.js';
-import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
+import { axeViolations } from './support/axe.js';
+import { useDemoSession } from './support/demo-session.js';
 import { nonce, upstreamRequests } from './support/upstream-watch.js';
 
 // The other demo pages: the element embedded in a plain page on a second origin (so
 // the API's CORS allowlist and the script's cross-origin load are exercised), the
 // React example, and an accessibility check of the main page.
 
-let session: DemoSession;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  session = await startDemoSession();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-  await session?.close();
-});
-
-async function open(url: string): Promise<OpenedPage> {
-  const page = await openPage(session.browser, url);
-  opened.push(page);
-  return page;
-}
+const demo = useDemoSession();
 
 describe('the demo pages', () => {
   it('the page on another origin loads the widget from the main origin and streams an answer', async () => {
     // Follow the main page's link, as a visitor would: it carries the main origin in ?api=.
-    const main = await open(`${session.server.url}/`);
+    const main = await demo.open('/');
     const link = main.page.locator('#embed-link');
     await link.waitFor({ state: 'visible' });
     const href = (await link.getAttribute('href')) ?? '';
-    expect(new URL(href).origin).toBe(session.server.embedUrl);
+    expect(new URL(href).origin).toBe(demo.session.server.embedUrl);
 
-    const embed = await open(href);
+    const embed = await demo.open(href);
     // allHeaders(), not headers(): Playwright leaves security headers such as Origin out of the latter.
     const origins: Array<Promise<string>> = [];
     embed.page.on('request', (request) => {
-      if (request.url().startsWith(`${session.server.url}/api/`)) origins.push(request.allHeaders().then((h) => h['origin'] ?? ''));
+      if (request.url().startsWith(`${demo.session.server.url}/api/`)) origins.push(request.allHeaders().then((h) => h['origin'] ?? ''));
     });
     const chat = new ChatDriver(embed.page, 'ai-stream-chat');
     await chat.input.waitFor({ timeout: 10_000 }).catch(async (error: unknown) => {
@@ -52,14 +35,14 @@ describe('the demo pages', () => {
     const done = await chat.waitForEvent('ai-stream-done');
     expect(String(done.detail)).toContain(id);
     expect(await chat.lastAnswer()).toContain(`Embedding on any site ${id}`);
-    expect(upstreamRequests(session.upstream, id)).toHaveLength(1);
-    expect(await Promise.all(origins), 'the API was called cross-origin, from the embed origin').toContain(session.server.embedUrl);
+    expect(upstreamRequests(demo.session.upstream, id)).toHaveLength(1);
+    expect(await Promise.all(origins), 'the API was called cross-origin, from the embed origin').toContain(demo.session.server.embedUrl);
     expect(await embed.report.cspViolations()).toEqual([]);
     expect(embed.report.errors).toEqual([]);
   }, 60_000);
 
   it('the React page streams through the hook and through the wrapper', async () => {
-    const { page, report } = await open(`${session.server.url}/react.html`);
+    const { page, report } = await demo.open('/react.html');
     // The hook: a plain form and text.
     await page.getByRole('textbox', { name: 'Prompt' }).fill(`Hooks and streams ${nonce()} [[length:120]] [[pace:50,100]]`);
     await page.getByRole('button', { name: 'Ask' }).click();
@@ -76,20 +59,12 @@ describe('the demo pages', () => {
   }, 60_000);
 
   it('the main page has no accessibility violations after an answer (axe-core)', async () => {
-    const { page } = await open(`${session.server.url}/`);
+    const { page } = await demo.open('/');
     const chat = new ChatDriver(page, '#text-chat');
     await chat.input.waitFor();
     await chat.recordEvents();
     await chat.ask(`Accessible answers ${nonce()} [[length:80]]`);
     await chat.waitForEvent('ai-stream-done');
-    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-      const result = await axe.run();
-      return result.violations.map((violation) => `${violation.id}: ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
-    });
-    expect(violations).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   }, 60_000);
 });

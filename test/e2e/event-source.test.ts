@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../widget/shared/protocol.js';
-import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
+import { useDemoSession } from './support/demo-session.js';
 import { nonce } from './support/upstream-watch.js';
 
 // A browser's own EventSource following an answer by id (docs/protocol.md, "Resume"),
@@ -8,17 +8,7 @@ import { nonce } from './support/upstream-watch.js';
 // is over its reconnection is answered 204, which makes EventSource close for good
 // instead of reconnecting every `retry` forever.
 
-let session: DemoSession;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  session = await startDemoSession({ env: { AI_STREAM_RESUME: 'on', AI_STREAM_RESUME_GRACE_MS: '60000' } });
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-  await session?.close();
-});
+const demo = useDemoSession({ env: { AI_STREAM_RESUME: 'on', AI_STREAM_RESUME_GRACE_MS: '60000' } });
 
 /** What the page saw: the stream's id, every message event, and `readyState` at each `error` event. */
 interface Followed {
@@ -29,8 +19,7 @@ interface Followed {
 
 describe("a browser's own EventSource", () => {
   it('follows a stream by id to done, then its reconnection gets 204 and it closes (readyState CLOSED) instead of reconnecting', async () => {
-    const page = await openPage(session.browser, `${session.server.url}/`);
-    opened.push(page);
+    const page = await demo.open('/');
     // `allHeaders()`: Chromium's network stack adds Last-Event-ID, which `headers()` leaves out.
     const follows: Promise<{ status: number; lastEventId: string | undefined }>[] = [];
     page.page.on('response', (response) => {

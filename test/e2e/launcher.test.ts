@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AiStreamChat } from '../../widget/ai-stream-chat.js';
 import { ChatDriver } from './support/chat-driver.js';
-import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
+import { useDemoSession, type OpenedPage } from './support/demo-session.js';
 import { nonce, upstreamRequests } from './support/upstream-watch.js';
 
 // The launcher and the inline chat on a phone-sized screen (390 × 844), as a visitor
@@ -9,22 +9,10 @@ import { nonce, upstreamRequests } from './support/upstream-watch.js';
 
 const phone = { width: 390, height: 844 };
 
-let session: DemoSession;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  session = await startDemoSession();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-  await session?.close();
-});
+const demo = useDemoSession();
 
 async function open(path: string): Promise<OpenedPage> {
-  const page = await openPage(session.browser, `${session.server.url}${path}`, { viewport: phone, hasTouch: true });
-  opened.push(page);
-  return page;
+  return demo.open(path, { viewport: phone, hasTouch: true });
 }
 
 /** Whether `box` lies wholly inside the phone's screen. */
@@ -84,7 +72,7 @@ describe('the inline chat on a phone', () => {
     const id = nonce();
     await chat.ask(`A long answer on a small screen ${id} [[length:600]]`);
     await chat.waitForEvent('ai-stream-done');
-    expect(upstreamRequests(session.upstream, id)).toHaveLength(1);
+    expect(upstreamRequests(demo.session.upstream, id)).toHaveLength(1);
     // The transcript scrolls inside the chat; with its top at the screen's top, the message box is in view.
     await chat.element.evaluate((element: AiStreamChat) => element.scrollIntoView({ block: 'start' }));
     expect((await chat.element.boundingBox())?.height).toBeLessThanOrEqual(phone.height);

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AiStreamChat } from '../../widget/ai-stream-chat.js';
 import { strings } from '../../widget/strings.js';
 import { ChatDriver } from './support/chat-driver.js';
-import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
+import { useDemoSession, type OpenedPage } from './support/demo-session.js';
 import { nonce, upstreamRequests } from './support/upstream-watch.js';
 
 // Message actions on the demo's text chat, as a visitor uses them: the built script-tag
 // file under the demo's strict CSP, the real clipboard (granted to the page), the real
 // stream handler and the local upstream, whose every answer holds a ```ts code block.
 
-let session: DemoSession;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  session = await startDemoSession();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-  await session?.close();
-});
+const demo = useDemoSession();
 
 async function demoChat(): Promise<{ chat: ChatDriver; opened: OpenedPage }> {
-  const page = await openPage(session.browser, `${session.server.url}/`, { permissions: ['clipboard-read', 'clipboard-write'] });
-  opened.push(page);
+  const page = await demo.open('/', { permissions: ['clipboard-read', 'clipboard-write'] });
   const chat = new ChatDriver(page.page, '#text-chat');
   await chat.input.waitFor();
   await chat.recordEvents();
@@ -111,7 +100,7 @@ describe('message actions on the demo page', () => {
     expect(await chat.part('assistant').count()).toBe(1);
     await chat.waitForEvent('ai-stream-done', 2);
 
-    expect(upstreamRequests(session.upstream, id), 'the answer was asked for twice').toHaveLength(2);
+    expect(upstreamRequests(demo.session.upstream, id), 'the answer was asked for twice').toHaveLength(2);
     await expect.poll(() => chat.part('assistant').count()).toBe(1);
     expect(await chat.part('user').count()).toBe(1);
     const turns = await conversation(chat);
@@ -148,7 +137,7 @@ describe('message actions on the demo page', () => {
     ]);
     expect(await chat.part('assistant').count()).toBe(2);
     // The provider got the edited question after the first turn, never the old one.
-    const edited = upstreamRequests(session.upstream, `Changed turn ${second}`);
+    const edited = upstreamRequests(demo.session.upstream, `Changed turn ${second}`);
     expect(edited).toHaveLength(1);
     expect(JSON.stringify(edited[0])).not.toContain('Change this turn');
     expect(page.report.errors).toEqual([]);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AiStreamChat } from '../../widget/ai-stream-chat.js';
 import { strings } from '../../widget/strings.js';
 import { ChatDriver } from './support/chat-driver.js';
-import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
+import { useDemoSession, type DemoSessionScope, type OpenedPage } from './support/demo-session.js';
 import { nonce, upstreamClosed, upstreamRequests } from './support/upstream-watch.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -14,9 +14,8 @@ import { waitFor } from './support/wait-for.js';
 const storageKey = 'ai-stream-chat:demo';
 
 /** Opens the demo page and its text chat, recording the chat's events. */
-async function demoChat(session: DemoSession, opened: OpenedPage[]): Promise<{ chat: ChatDriver; opened: OpenedPage }> {
-  const page = await openPage(session.browser, `${session.server.url}/`);
-  opened.push(page);
+async function demoChat(demo: DemoSessionScope): Promise<{ chat: ChatDriver; opened: OpenedPage }> {
+  const page = await demo.open('/');
   const chat = new ChatDriver(page.page, '#text-chat');
   await chat.input.waitFor();
   await chat.recordEvents();
@@ -40,20 +39,10 @@ function stored(chat: ChatDriver): Promise<string | null> {
 }
 
 describe('the demo text chat’s conversation across reloads (resume on, as npm start runs it)', () => {
-  let session: DemoSession;
-  const opened: OpenedPage[] = [];
-
-  beforeAll(async () => {
-    session = await startDemoSession({ env: { AI_STREAM_RESUME: 'on' } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-    await session?.close();
-  });
+  const demo = useDemoSession({ env: { AI_STREAM_RESUME: 'on' } });
 
   it('a reload shows the conversation again; New chat clears it, and a reload keeps it cleared', async () => {
-    const { chat, opened: page } = await demoChat(session, opened);
+    const { chat, opened: page } = await demoChat(demo);
     await chat.ask(`Remember me ${nonce()} [[length:40]]`);
     await chat.waitForEvent('ai-stream-done');
     await chat.ask(`And this too ${nonce()} [[length:40]]`);
@@ -86,14 +75,14 @@ describe('the demo text chat’s conversation across reloads (resume on, as npm 
   }, 60_000);
 
   it('New chat in the middle of an answer stops it, and a reload brings back neither the conversation nor the answer', async () => {
-    const { chat, opened: page } = await demoChat(session, opened);
+    const { chat, opened: page } = await demoChat(demo);
     await chat.ask(`First turn ${nonce()} [[length:20]]`);
     await chat.waitForEvent('ai-stream-done');
     const id = nonce();
     await chat.ask(`Stopped by New chat ${id} [[length:3000]] [[pace:0,40]]`);
     await chat.waitForText(40);
     await chat.part('new-chat-button').click();
-    expect((await upstreamClosed(session.upstream, id)).reason).toBe('client-aborted');
+    expect((await upstreamClosed(demo.session.upstream, id)).reason).toBe('client-aborted');
     await expect.poll(() => chat.part('message').count()).toBe(0);
     expect(await stored(chat)).toBeNull();
 
@@ -106,7 +95,7 @@ describe('the demo text chat’s conversation across reloads (resume on, as npm 
   }, 60_000);
 
   it('a reload mid-answer continues the answer from where it was, with no second upstream request', async () => {
-    const { chat, opened: page } = await demoChat(session, opened);
+    const { chat, opened: page } = await demoChat(demo);
     const id = nonce();
     await chat.ask(`Keep talking through a reload ${id} [[length:300]] [[pace:0,60]]`);
     await chat.waitForText(40);
@@ -119,8 +108,8 @@ describe('the demo text chat’s conversation across reloads (resume on, as npm 
     await waitFor('the answer to grow after the reload', async () => ((await chat.lastAnswer()).length > resumed.length ? true : undefined));
     await chat.waitForEvent('ai-stream-done', 1, 30_000);
 
-    expect((await upstreamClosed(session.upstream, id)).reason).toBe('completed');
-    expect(upstreamRequests(session.upstream, id), 'resumed, not asked again').toHaveLength(1);
+    expect((await upstreamClosed(demo.session.upstream, id)).reason).toBe('completed');
+    expect(upstreamRequests(demo.session.upstream, id), 'resumed, not asked again').toHaveLength(1);
     const messages = await conversation(chat);
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant']);
     expect(messages[1]?.content).toMatch(new RegExp(`^# Keep talking through a reload ${id}\\n`));
@@ -130,20 +119,10 @@ describe('the demo text chat’s conversation across reloads (resume on, as npm 
 });
 
 describe('the demo text chat across a reload mid-answer, where the server cannot resume', () => {
-  let session: DemoSession;
-  const opened: OpenedPage[] = [];
-
-  beforeAll(async () => {
-    session = await startDemoSession({ env: { AI_STREAM_RESUME: 'off' } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-    await session?.close();
-  });
+  const demo = useDemoSession({ env: { AI_STREAM_RESUME: 'off' } });
 
   it('shows the answer interrupted, with its text so far and Retry, which asks again to a whole answer', async () => {
-    const { chat, opened: page } = await demoChat(session, opened);
+    const { chat, opened: page } = await demoChat(demo);
     const id = nonce();
     await chat.ask(`Cut off by a reload ${id} [[length:300]] [[pace:0,60]]`);
     await chat.waitForText(40);
@@ -162,7 +141,7 @@ describe('the demo text chat across a reload mid-answer, where the server cannot
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant']);
     expect(messages[1]?.content).toMatch(new RegExp(`^# Cut off by a reload ${id}\\n`));
     expect(await chat.part('assistant').count()).toBe(1);
-    expect(upstreamRequests(session.upstream, id), 'the first request and the retry').toHaveLength(2);
+    expect(upstreamRequests(demo.session.upstream, id), 'the first request and the retry').toHaveLength(2);
     // Chromium logs the refused resume (`GET ?id=` → 404), nothing else.
     expect(page.report.errors).toEqual([expect.stringMatching(/status of 404/)]);
   }, 60_000);

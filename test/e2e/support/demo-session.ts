@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../../demo/server.js';
 import type { LocalUpstream } from '../../../demo/upstream/server.js';
 import { chromiumArgs, findBrowser } from '../../support/find-browser.js';
@@ -53,6 +54,43 @@ export async function startDemoSession(options: DemoSessionOptions = {}): Promis
       await server.close();
     },
   };
+}
+
+/** The demo session of a test file or `describe` block, and the pages opened in it. */
+export interface DemoSessionScope {
+  /** The running session (from the block's `beforeAll` on). */
+  readonly session: DemoSession;
+  /** Opens `path` on the demo server (or an absolute URL) in a new page, closed after the block. */
+  open(path: string, options?: BrowserContextOptions): Promise<OpenedPage>;
+}
+
+/**
+ * Starts a demo session before the tests of the file or `describe` block it is called in,
+ * and closes it, with every page opened through it, after them.
+ */
+export function useDemoSession(options: DemoSessionOptions = {}): DemoSessionScope {
+  let running: DemoSession | undefined;
+  const opened: OpenedPage[] = [];
+  beforeAll(async () => {
+    running = await startDemoSession(options);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
+    await running?.close();
+  });
+  const scope: DemoSessionScope = {
+    get session() {
+      if (!running) throw new Error('The demo session starts in beforeAll.');
+      return running;
+    },
+    async open(path, contextOptions) {
+      const url = /^[a-z]+:/.test(path) ? path : `${scope.session.server.url}${path}`;
+      const page = await openPage(scope.session.browser, url, contextOptions);
+      opened.push(page);
+      return page;
+    },
+  };
+  return scope;
 }
 
 function assertBuilt(): void {
