@@ -1,15 +1,5 @@
-import type { ChatMessage } from '../../../widget/shared/protocol.js';
+import type { ChatMessage, StreamRequest } from '../../../widget/shared/protocol.js';
 import { StreamError } from '../stream-error.js';
-
-/** A request body with the protocol's shape (docs/protocol.md), before the server's bounds. */
-export interface RequestBody {
-  messages: ChatMessage[];
-  model?: string;
-  mode?: 'text' | 'json';
-  schema?: Record<string, unknown>;
-  temperature?: number;
-  maxTokens?: number;
-}
 
 const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant']);
 const MODES: ReadonlySet<string> = new Set(['text', 'json']);
@@ -18,13 +8,13 @@ const MESSAGE_KEYS: ReadonlySet<string> = new Set(['role', 'content']);
 const MAX_MODEL_CHARS = 100;
 
 /**
- * Checks a parsed JSON body against the protocol's request shape: exactly the known
+ * Checks a parsed JSON body against the protocol's request shape (`StreamRequest`): exactly the known
  * fields, each of its type and range; a 400 `bad_request` naming the first field that
  * is wrong otherwise. Hand-written rather than a schema library: zod was the largest
  * part of the function's cold start (164 ms of import CPU for this one object) and of
  * a request's own validation time (docs/server-design.md).
  */
-export function parseRequestBody(body: unknown): RequestBody {
+export function parseRequestBody(body: unknown): StreamRequest {
   if (!isPlainObject(body)) throw invalid('', 'expected an object');
   rejectUnknownKeys(body, BODY_KEYS, '');
   const { messages, model, mode, schema, temperature, maxTokens } = body;
@@ -33,7 +23,7 @@ export function parseRequestBody(body: unknown): RequestBody {
   const checked: ChatMessage[] = new Array<ChatMessage>(messages.length);
   for (let i = 0; i < messages.length; i++) checked[i] = parseMessage(messages[i], `messages.${i}`);
 
-  const out: RequestBody = { messages: checked };
+  const out: StreamRequest = { messages: checked };
   if (model !== undefined) {
     if (typeof model !== 'string' || model.length === 0 || model.length > MAX_MODEL_CHARS) throw invalid('model', `expected a string of 1 to ${MAX_MODEL_CHARS} characters`);
     out.model = model;
