@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AiStreamChat } from '../../widget/ai-stream-chat.js';
 import type { ChatMessage } from '../../widget/shared/protocol.js';
 import { ChatDriver } from './support/chat-driver.js';
-import { openPage, startDemoSession, type DemoSession, type OpenedPage } from './support/demo-session.js';
+import { useDemoSession, type OpenedPage } from './support/demo-session.js';
 import { nonce, upstreamClosed } from './support/upstream-watch.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -12,21 +12,10 @@ import { waitFor } from './support/wait-for.js';
 // period is long (60 s), so an upstream that closes within the test's wait was closed
 // by the widget's Cancel (its DELETE), not by the grace running out.
 
-let session: DemoSession;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  session = await startDemoSession({ env: { AI_STREAM_RESUME: 'on', AI_STREAM_RESUME_GRACE_MS: '60000' } });
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
-  await session?.close();
-});
+const demo = useDemoSession({ env: { AI_STREAM_RESUME: 'on', AI_STREAM_RESUME_GRACE_MS: '60000' } });
 
 async function demoPage(): Promise<{ chat: ChatDriver; opened: OpenedPage }> {
-  const page = await openPage(session.browser, `${session.server.url}/`);
-  opened.push(page);
+  const page = await demo.open('/');
   const chat = new ChatDriver(page.page, '#text-chat');
   await chat.input.waitFor();
   return { chat, opened: page };
@@ -104,7 +93,7 @@ describe('resume on the demo page', () => {
     await chat.part('cancel-button').click();
     await chat.waitForEvent('ai-stream-cancel');
     // Well under the 60 s grace: only the Cancel's DELETE can have closed it.
-    expect((await upstreamClosed(session.upstream, id, 15_000)).reason).toBe('client-aborted');
+    expect((await upstreamClosed(demo.session.upstream, id, 15_000)).reason).toBe('client-aborted');
     await expect.poll(() => chat.part('retry-button').count()).toBe(1);
     expect(page.report.errors).toEqual([]);
   }, 90_000);
