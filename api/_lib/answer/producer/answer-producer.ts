@@ -224,7 +224,7 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
       return;
     }
     this.#lastMetadataAt = now;
-    void this.#prompt.count();
+    this.#prompt.countSoon();
     const promptTokens = this.#prompt.known;
     this.#send(event, { type: 'metadata', completionTokens: this.#counter.estimate(), ...(promptTokens === undefined ? {} : { promptTokens }) });
   }
