@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { getRequestListener } from '@hono/node-server';
 import { loadConfig } from '../api/_lib/config/config.js';
 import { createStreamHandler, type StreamHandler } from '../api/_lib/handler.js';
 import { createLogger, silentLogger } from '../api/_lib/ops/log.js';
@@ -63,8 +62,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const config = loadConfig(env);
   const ownOrigins = [...config.ownOrigins, ...originsOf(names, portOf(main))];
   const handler = createStreamHandler({ ...config, ownOrigins }, { log: options.log ? createLogger() : silentLogger, ...loadSharedState(env) });
-  // The listener passes the handler `{ incoming, outgoing }`: the client's address is the incoming socket's.
-  const api = getRequestListener(handler);
+  // The handler's own Node mount: Node's request and response, no Web objects per request.
+  const api = handler.node;
   const mounts = { '/dist/': join(root, 'dist'), '/': join(here, 'public') };
   // Whoever may call the API may load the script: the allowlist (the embed origins included).
   const scriptOrigins = [embedUrl, ...config.allowedOrigins];

@@ -1,4 +1,5 @@
 import { createStreamHandler as createCoreHandler } from '../api/_lib/handler.js';
+import { NODE_LISTENER } from './node-handler.js';
 import { resolveOptions } from './config-from-options.js';
 import type { StreamHandlerOptions } from './stream-handler-options.js';
 
@@ -53,5 +54,7 @@ export function createStreamHandler(options: StreamHandlerOptions = {}): StreamH
   // A plain function per method (not the core's object with its extra fields), so a
   // framework that inspects route exports sees only what it expects.
   const handle: RouteHandler = (request, context) => core(request, context);
+  // toNodeHandler finds the handler's own Node mount here, so Express and node:http build no Web objects per request.
+  Object.defineProperty(handle, NODE_LISTENER, { value: core.node });
   return { POST: handle, GET: handle, DELETE: handle, OPTIONS: handle, fetch: handle };
 }

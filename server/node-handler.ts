@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { NodeListener } from '../api/_lib/http/node-mount.js';
 import type { RouteHandler } from './create-stream-handler.js';
+
+/** Where a handler of `createStreamHandler` keeps its own Node mount. */
+export const NODE_LISTENER = Symbol('ai-stream-chat.node-listener');
 
 /** What Express adds to Node's request that matters here. */
 interface MountedRequest extends IncomingMessage {
@@ -11,11 +15,12 @@ interface MountedRequest extends IncomingMessage {
 }
 
 /**
- * A Web-standard handler as a Node `(req, res)` listener, for Express, Fastify's
- * `raw` routes or `node:http` itself. The request body is streamed through as it
- * arrives (the handler bounds its size and time), the response is written with Node's
- * backpressure, and a client that disconnects aborts the request's `signal`, which
- * stops the upstream request.
+ * A handler as a Node `(req, res)` listener, for Express, Fastify's `raw` routes or
+ * `node:http` itself. A handler of `createStreamHandler` uses its own Node mount,
+ * which builds no Web `Request` or `Response`; any other Web-standard handler is
+ * adapted. Either way the request body is read as it arrives (the handler bounds its
+ * size and time), the response is written with Node's backpressure, and a client that
+ * disconnects aborts the request's `signal`, which stops the upstream request.
  *
  * Mount it before any body parser (`express.json()` reads the body first, and the
  * handler then answers 500 naming the cause).
@@ -25,6 +30,9 @@ interface MountedRequest extends IncomingMessage {
  * app.all('/api/chat/stream', toNodeHandler(chat.fetch));
  */
 export function toNodeHandler(handler: RouteHandler): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  // One of ours: its own Node mount reads and writes Node's objects directly.
+  const own = (handler as { [NODE_LISTENER]?: NodeListener })[NODE_LISTENER];
+  if (own) return own;
   return async (req, res) => {
     const disconnected = new AbortController();
     // 'close' on the response: the request side closes as soon as its body is read.

@@ -10,6 +10,10 @@ import { corsHeaders, preflightResponse, type HeaderRecord } from './request/cor
 import { createLogger, scrubbingLogger, type Logger } from './ops/log.js';
 import { ADAPTERS } from './upstream/providers/adapters.js';
 import { readJsonBody } from './request/read-body.js';
+import type { IncomingCall } from './http/incoming-call.js';
+import { webCall, toResponse } from './http/web-mount.js';
+import { nodeListener, type NodeListener } from './http/node-mount.js';
+import type { Reply } from './http/reply.js';
 import type { RateLimitConfig } from './rate-limit/rate-limit-config.js';
 import { rateLimitHeaders, rateLimitResponse } from './rate-limit/rate-limit-response.js';
 import { compileRequestSchema, normalizeRequest, type NormalizedRequest } from './request/request-schema.js';
@@ -58,20 +62,13 @@ export interface StreamHandlerDeps {
   cancelPollMs?: number;
 }
 
-/**
- * What a mount may pass beside the request. `@hono/node-server`'s `getRequestListener`
- * passes `{ incoming, outgoing }`, whose socket gives the client's address (what
- * `getConnInfo(c)` reads); another mount passes `{ socketAddress }` itself. Vercel and
- * Next.js pass other things, which are ignored (on Vercel the address comes from
- * `x-forwarded-for`, which its edge writes).
- */
-export interface HandlerContext {
-  incoming?: { socket?: { remoteAddress?: string | undefined } | undefined } | undefined;
-  socketAddress?: string | undefined;
-}
-
 /** A Web-standard handler: runs unchanged on Vercel's Node runtime, in Next.js route handlers, Hono, or Node via an adapter. */
 export type StreamHandler = ((request: Request, context?: unknown) => Promise<Response>) & {
+  /**
+   * The same handler on Node's own request and response (`npm start`, Express,
+   * `node:http`): no Web objects per request (docs/server-design.md, "Mounts").
+   */
+  node: NodeListener;
   registry: StreamRegistry<AnswerProducer>;
   metrics: StreamMetrics;
   store: SharedStore;
@@ -122,43 +119,46 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   const cancelled = (): StreamError => new StreamError('cancelled', 'The answer was cancelled.', { status: 499 });
   const watcher = new CancelWatcher(store, (id) => registry.cancel(id, cancelled()), deps.cancelPollMs);
 
-  const handler = async (request: Request, context?: unknown): Promise<Response> => {
+  const serve = async (call: IncomingCall): Promise<Reply> => {
     let cors: HeaderRecord = {};
     try {
-      cors = corsHeaders(request, config);
-      switch (request.method) {
+      cors = corsHeaders(call, config);
+      switch (call.method) {
         case 'OPTIONS':
           return preflightResponse(cors);
         case 'POST':
-          return await create(request, cors, socketAddressOf(context));
+          return await create(call, cors);
         case 'DELETE':
-          return await cancel(request, cors, socketAddressOf(context));
-        case 'GET':
-          if (new URL(request.url).searchParams.has('status')) return await statusResponse(request, config.statusToken, () => metrics.snapshot(registry.size));
-          if (new URL(request.url).searchParams.has('models')) return modelsResponse(config, cors);
-          if (new URL(request.url).searchParams.has('id')) return await resume(request, cors, socketAddressOf(context));
-          throw methodNotAllowed(request.method);
+          return await cancel(call, cors);
+        case 'GET': {
+          const query = new URL(call.url).searchParams;
+          if (query.has('status')) return await statusResponse(call, config.statusToken, () => metrics.snapshot(registry.size));
+          if (query.has('models')) return modelsResponse(config, cors);
+          if (query.has('id')) return await resume(call, cors);
+          throw methodNotAllowed(call.method);
+        }
         default:
-          throw methodNotAllowed(request.method);
+          throw methodNotAllowed(call.method);
       }
     } catch (thrown) {
       const error = toStreamError(thrown);
-      log('rejected', { status: error.status, code: error.code, detail: error.detail ?? error.message, method: request.method });
+      log('rejected', { status: error.status, code: error.code, detail: error.detail ?? error.message, method: call.method });
       return errorResponse(error, { ...cors, ...rejectionHeaders(error) });
     }
   };
+  const handler = (request: Request, context?: unknown): Promise<Response> => serve(webCall(request, context)).then(toResponse);
 
   // Nothing here awaits the store unless a limit is on or the store is shared: with the
   // defaults (memory, no limits, no identify hook) the upstream call starts as before.
-  async function create(request: Request, cors: HeaderRecord, socketAddress: string | undefined): Promise<Response> {
+  async function create(call: IncomingCall, cors: HeaderRecord): Promise<Reply> {
     if (!config.defaultModel) throw new StreamError('no_provider', 'No model provider is configured on the server.', { status: 503 });
-    const identified = admission.clientOf(request, socketAddress);
+    const identified = admission.clientOf(call);
     const client = typeof identified === 'string' ? identified : await identified;
     // Before the body is read: a client over its window costs one store call, nothing more.
     const window = admission.limits.requests ? await admission.checkRequest(client) : undefined;
     if (window && !window.success) return refuse(window, cors);
     const headers = window ? { ...cors, ...rateLimitHeaders(window) } : cors;
-    const body = await readJsonBody(request, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
+    const body = await readJsonBody(call, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
     const normalized = normalizeRequest(body, config);
     await compileRequestSchema(normalized, config);
     let { promptTokens } = await fitContextWindow(normalized);
@@ -172,18 +172,11 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
       if (!admitted.admitted) return refuse(admitted.decision, cors);
       ticket = admitted.ticket;
     }
-    log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
-    owners.set(streamId, client);
-    watcher.watch(streamId);
     const onEnd = (usage: Usage | undefined): void => {
       owners.delete(streamId);
       watcher.unwatch(streamId);
       ticket?.end(usage);
     };
-    // Claimed while the upstream opens (the answer starts it at once). The memory store
-    // records the claim as it is called; a shared store is awaited before the response,
-    // so the id reaches the client only once another instance can check its owner.
-    const claim = store.claimStream(streamId, client, maxStreamMs + OWNER_GRACE_MS);
     let producer: AnswerProducer;
     try {
       producer = createAnswerProducer({
@@ -192,7 +185,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         routes,
         transport,
         config,
-        clientSignal: request.signal,
+        clientSignal: call.signal,
         eventLog,
         maxStreamMs,
         promptTokens,
@@ -207,15 +200,24 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     }
     registry.add(streamId, producer);
     // The first reader is attached before the first event: it gets every frame from seq 0.
-    const reader = createAnswerReader({ ...readerOptions(streamId, -1), producer, signal: request.signal });
+    const reader = createAnswerReader({ ...readerOptions(streamId, -1), producer, signal: call.signal });
     producer.begin();
+    // None of these feeds the upstream request, so they come after it is made; the
+    // answer ends a turn later at the earliest, so `onEnd` still follows them.
+    log('start', { streamId, model: normalized.model.alias, provider: normalized.model.provider, mode: normalized.mode, messages: normalized.messages.length, maxTokens: normalized.maxTokens });
+    owners.set(streamId, client);
+    watcher.watch(streamId);
+    // The memory store records the claim as it is called; a shared store is awaited
+    // before the response, so the id reaches the client only once another instance can
+    // check its owner.
+    const claim = store.claimStream(streamId, client, maxStreamMs + OWNER_GRACE_MS);
     // The provider call goes on the wire before the response head (issue 14): node:http
     // writes it in a nextTick once its agent hands it a kept-alive socket, and the head
     // would otherwise be built and written in this microtask chain, ahead of it.
     await afterQueuedTicks();
     // A claim lost to a down store: the stream is served, but cannot be cancelled from another instance.
     if (store.kind !== 'memory') await claim;
-    return new Response(reader.body, { status: 200, headers: sseHeaders(streamId, headers) });
+    return { status: 200, headers: sseHeaders(streamId, headers), reader };
   }
 
   /** What every reader of this handler shares; `store` only with resume on. */
@@ -236,11 +238,11 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   // Only the client that started a stream may resume it; to anyone else, and for an
   // unknown or expired id, it does not exist (404), as for DELETE. A stream whose
   // producer runs here is followed live once caught up; any other is read from its log.
-  async function resume(request: Request, cors: HeaderRecord, socketAddress: string | undefined): Promise<Response> {
-    const asked = parseResumeRequest(new URL(request.url), request.headers.get('last-event-id'));
+  async function resume(call: IncomingCall, cors: HeaderRecord): Promise<Reply> {
+    const asked = parseResumeRequest(new URL(call.url), call.headers.get('last-event-id'));
     if (!asked || !resumeOn) throw notFound();
     const { streamId, afterSeq } = asked;
-    const client = await admission.clientOf(request, socketAddress);
+    const client = await admission.clientOf(call);
     const localOwner = owners.get(streamId);
     if (localOwner === undefined) {
       const owner = await store.ownerOf(streamId);
@@ -261,8 +263,8 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
       firstRead = read.value;
     }
     log('resume', { streamId, afterSeq, producerHere: producer !== undefined });
-    const reader = createAnswerReader({ ...readerOptions(streamId, afterSeq), producer, firstRead, signal: request.signal });
-    return new Response(reader.body, { status: 200, headers: sseHeaders(streamId, cors) });
+    const reader = createAnswerReader({ ...readerOptions(streamId, afterSeq), producer, firstRead, signal: call.signal });
+    return { status: 200, headers: sseHeaders(streamId, cors), reader };
   }
 
   /** The prompt's exact count, for the token budget; the cheap upper bound if the tokenizer fails. */
@@ -299,11 +301,11 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   // Only the client that started a stream may cancel it; to anyone else it does not
   // exist (404), whether it does or not. A stream served here stops at once; one served
   // elsewhere gets its cancel flag, which its instance reads within a poll.
-  async function cancel(request: Request, cors: HeaderRecord, socketAddress: string | undefined): Promise<Response> {
-    const id = new URL(request.url).searchParams.get('id');
+  async function cancel(call: IncomingCall, cors: HeaderRecord): Promise<Response> {
+    const id = new URL(call.url).searchParams.get('id');
     if (!id) throw new StreamError('bad_request', 'Name the stream to cancel with ?id=.', { status: 400 });
     if (!STREAM_ID.test(id)) throw notFound();
-    const client = await admission.clientOf(request, socketAddress);
+    const client = await admission.clientOf(call);
     const localOwner = owners.get(id);
     if (localOwner !== undefined) {
       if (localOwner !== client || !registry.cancel(id, cancelled())) throw notFound();
@@ -317,7 +319,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     return new Response(null, { status: 204, headers: cors });
   }
 
-  return Object.assign(handler, { registry, metrics, store, resumable: resumeOn });
+  return Object.assign(handler, { node: nodeListener(serve), registry, metrics, store, resumable: resumeOn });
 }
 
 /** Resolves once the callbacks already queued with `process.nextTick` have run; at once where there is no `process`. */
@@ -332,13 +334,6 @@ function notFound(): StreamError {
 /** The store cannot say who owns the stream: never act on it (docs/shared-state.md). */
 function storeUnavailable(): StreamError {
   return new StreamError('internal_error', 'The stream cannot be reached right now. Try again shortly.', { status: 503, retryable: true });
-}
-
-/** The client's socket address, from what the mount passed (see {@link HandlerContext}). */
-function socketAddressOf(context: unknown): string | undefined {
-  if (typeof context !== 'object' || context === null) return undefined;
-  const { socketAddress, incoming } = context as HandlerContext;
-  return socketAddress ?? incoming?.socket?.remoteAddress;
 }
 
 function methodNotAllowed(method: string): StreamError {

@@ -78,9 +78,10 @@ async function start(role: ServerRole, upstreamUrl: string | undefined, variantE
     // them, every provider pointed at the upstream (the alias of a request picks one),
     // the variant's variables on top; the store and rate limits as api/chat/stream.ts
     // makes them (memory store: no Redis variables here). The log is silenced because
-    // it is a few lines per stream, not per token.
+    // it is a few lines per stream, not per token. Mounted as `npm start` mounts it: the
+    // handler's own Node listener.
     const env = { ...benchProviderEnv(upstreamUrl), ...variantEnv };
-    server = createServer(getRequestListener(createStreamHandler(loadConfig(env), { ...loadSharedState(env), log: silentLogger })));
+    server = createServer(createStreamHandler(loadConfig(env), { ...loadSharedState(env), log: silentLogger }).node);
   }
   // The load client reuses its sockets from the warm-up for the measurement. Under heavy
   // load from elsewhere a warm-up round's slowest stream can end more than Node's default

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/api-server.js';
+import { MOUNTS, startTestApi, type TestApi } from '../support/api-server.js';
 import { waitFor } from '../support/read-events.js';
 
 /** A request for a long answer from the handler itself. */
@@ -10,11 +10,11 @@ const longAnswer = (content: string, maxTokens: number): Request =>
     body: JSON.stringify({ model: 'long', maxTokens, messages: [{ role: 'user', content }] }),
   });
 
-describe('backpressure', () => {
+describe.each(MOUNTS)('backpressure (%s mount)', (mount) => {
   let api: TestApi;
   beforeAll(async () => {
     // Every token its own event, and an upstream with no pacing: the largest pressure.
-    api = await startTestApi({ AI_STREAM_COALESCE_MS: '0', AI_STREAM_MODELS: 'long=openai:gpt-4o-mini@1000000/250000' });
+    api = await startTestApi({ AI_STREAM_COALESCE_MS: '0', AI_STREAM_MODELS: 'long=openai:gpt-4o-mini@1000000/250000' }, { mount });
   });
   afterAll(async () => {
     await api.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/api-server.js';
+import { MOUNTS, startTestApi, type TestApi } from '../support/api-server.js';
 import { postChat, readEvents } from '../support/read-events.js';
 
 const user = (content: string) => ({ role: 'user', content });
@@ -26,15 +26,16 @@ interface Case {
   name: string;
   status: number;
   code: string;
-  init?: RequestInit;
+  /** Made per request: a stream body can be sent once. */
+  init?: () => RequestInit;
   body?: unknown;
   url?: (endpoint: string) => string;
 }
 
 const cases: Case[] = [
-  { name: 'body that is not JSON', status: 400, code: 'invalid_json', init: { body: '{"messages": [' } },
-  { name: 'body that is not UTF-8', status: 400, code: 'invalid_encoding', init: { body: notUtf8(JSON.stringify(ok)) } },
-  { name: 'body that is not UTF-8, without a Content-Length', status: 400, code: 'invalid_encoding', init: { body: chunked(notUtf8(JSON.stringify(ok))), duplex: 'half' } as RequestInit },
+  { name: 'body that is not JSON', status: 400, code: 'invalid_json', init: () => ({ body: '{"messages": [' }) },
+  { name: 'body that is not UTF-8', status: 400, code: 'invalid_encoding', init: () => ({ body: notUtf8(JSON.stringify(ok)) }) },
+  { name: 'body that is not UTF-8, without a Content-Length', status: 400, code: 'invalid_encoding', init: () => ({ body: chunked(notUtf8(JSON.stringify(ok))), duplex: 'half' } as RequestInit) },
   { name: 'JSON that is not an object', status: 400, code: 'bad_request', body: [1, 2] },
   { name: 'no messages', status: 400, code: 'bad_request', body: {} },
   { name: 'empty messages', status: 400, code: 'bad_request', body: { messages: [] } },
@@ -52,13 +53,13 @@ const cases: Case[] = [
   { name: 'too many messages', status: 400, code: 'bad_request', body: { messages: Array.from({ length: 11 }, () => user('x')) } },
   { name: 'a message too long', status: 413, code: 'payload_too_large', body: { messages: [user('x'.repeat(2_001))] } },
   { name: 'body larger than the limit', status: 413, code: 'payload_too_large', body: { messages: [user('x'.repeat(1_500)), user('y'.repeat(1_500)), user('z'.repeat(1_500))] } },
-  { name: 'wrong content type', status: 415, code: 'unsupported_media_type', init: { headers: { 'content-type': 'text/plain' }, body: JSON.stringify(ok) } },
-  { name: 'unsupported method', status: 405, code: 'method_not_allowed', init: { method: 'PUT', body: JSON.stringify(ok) } },
-  { name: 'origin not on the allowlist', status: 403, code: 'origin_not_allowed', init: { headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(ok) } },
+  { name: 'wrong content type', status: 415, code: 'unsupported_media_type', init: () => ({ headers: { 'content-type': 'text/plain' }, body: JSON.stringify(ok) }) },
+  { name: 'unsupported method', status: 405, code: 'method_not_allowed', init: () => ({ method: 'PUT', body: JSON.stringify(ok) }) },
+  { name: 'origin not on the allowlist', status: 403, code: 'origin_not_allowed', init: () => ({ headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(ok) }) },
   { name: 'prompt that cannot fit the context window', status: 400, code: 'context_length_exceeded', body: { model: 'tiny', messages: [user('word '.repeat(390))] } },
 ];
 
-describe('bad input gets a clear 4xx and loses nothing', () => {
+describe.each(MOUNTS)('bad input gets a clear 4xx and loses nothing (%s mount)', (mount) => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi({
@@ -67,7 +68,7 @@ describe('bad input gets a clear 4xx and loses nothing', () => {
       AI_STREAM_MAX_MESSAGE_CHARS: '2000',
       AI_STREAM_ALLOWED_ORIGINS: 'https://shop.example',
       AI_STREAM_MODELS: 'tiny=openai:gpt-4o-mini@300/20',
-    });
+    }, { mount });
   });
   afterAll(async () => {
     await api.close();
@@ -79,7 +80,7 @@ describe('bad input gets a clear 4xx and loses nothing', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...init,
+      ...init?.(),
     });
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/api-server.js';
+import { MOUNTS, startTestApi, type TestApi } from '../support/api-server.js';
 import { rawConnection } from '../support/raw-request.js';
 import { postChat, readEvents } from '../support/read-events.js';
 
 const head = (path: string, framing: string) => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${framing}\r\n`;
 
-describe('a request body that never finishes', () => {
+describe.each(MOUNTS)('a request body that never finishes (%s mount)', (mount) => {
   let api: TestApi;
   let path: string;
   let origin: string;
   beforeAll(async () => {
-    api = await startTestApi({ AI_STREAM_BODY_TIMEOUT_MS: '300' });
+    api = await startTestApi({ AI_STREAM_BODY_TIMEOUT_MS: '300' }, { mount });
     ({ pathname: path, origin } = new URL(api.endpoint));
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { loadConfig } from '../../api/_lib/config/config.js';
 import { createStreamHandler } from '../../api/_lib/handler.js';
 import { planOpenAIChatAnswer } from '../../demo/upstream/server.js';
 import type { ChatMessage } from '../../widget/shared/protocol.js';
-import { startTestApi, type TestApi } from '../support/api-server.js';
+import { MOUNTS, startTestApi, type TestApi } from '../support/api-server.js';
 import { OPENAI_FIXTURE_TEXT, openaiFixtureWire, startReplayUpstream, type ReplayUpstream } from '../support/openai-fixture.js';
 import { randomSplits, seededRandom } from '../support/random-splits.js';
 import { postChat, readEvents, textOf, waitFor } from '../support/read-events.js';
@@ -16,10 +16,10 @@ function planned(messages: ChatMessage[], maxTokens = 1024): ReturnType<typeof p
   return planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages, max_tokens: maxTokens, stream: true });
 }
 
-describe('POST /api/chat/stream against the local upstream', () => {
+describe.each(MOUNTS)('POST /api/chat/stream against the local upstream (%s mount)', (mount) => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({}, { mount });
   });
   afterAll(async () => {
     await api.close();

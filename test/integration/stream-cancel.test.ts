@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeHttpTransport } from '../../api/_lib/upstream/transports/node-http-transport.js';
 import type { UpstreamTransport } from '../../api/_lib/upstream/transports/upstream-transport.js';
-import { startTestApi, type TestApi } from '../support/api-server.js';
+import { MOUNTS, startTestApi, type TestApi } from '../support/api-server.js';
 import { postChat, readEvents, textOf, waitFor } from '../support/read-events.js';
 
-describe('cancellation', () => {
+describe.each(MOUNTS)('cancellation (%s mount)', (mount) => {
   let api: TestApi;
   beforeAll(async () => {
     // A realistic pace, so streams are still running when they are cancelled.
-    api = await startTestApi({}, { pace: { firstTokenMs: 20, tokensPerSecond: 100 } });
+    api = await startTestApi({}, { pace: { firstTokenMs: 20, tokensPerSecond: 100 }, mount });
   });
   afterAll(async () => {
     await api.close();

@@ -8,6 +8,9 @@ import { createStreamHandler, type StreamHandler, type StreamHandlerDeps } from 
 import { localProviderEnv } from '../../demo/upstream/provider-env.js';
 import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';
 
+/** The two ways the handler is mounted on Node, for suites that run on both. */
+export const MOUNTS = ['node', 'hono'] as const;
+
 export interface TestApi {
   /** Full URL of the stream endpoint. */
   endpoint: string;
@@ -20,11 +23,17 @@ export interface TestApi {
 
 /**
  * The real handler on a real HTTP server on 127.0.0.1, in front of the real local
- * upstream: what `npm start` and Vercel run, with test-sized limits.
+ * upstream: what `npm start` runs (or, with `mount: 'hono'`, the Web handler Vercel and
+ * Next.js run), with test-sized limits.
  */
 export async function startTestApi(
   env: Record<string, string> = {},
-  options: { pace?: { firstTokenMs: number; tokensPerSecond: number }; deps?: StreamHandlerDeps } = {},
+  options: {
+    pace?: { firstTokenMs: number; tokensPerSecond: number };
+    deps?: StreamHandlerDeps;
+    /** `node`: the handler's own Node mount, as `npm start` runs it; `hono`: the Web handler through `@hono/node-server`. */
+    mount?: 'node' | 'hono';
+  } = {},
 ): Promise<TestApi> {
   const upstream = await startUpstream({ pace: options.pace ?? { firstTokenMs: 0, tokensPerSecond: 0 } });
   const logs: Array<Record<string, unknown>> = [];
@@ -41,7 +50,7 @@ export async function startTestApi(
     clientIdentity: loadClientIdentityConfig(env),
     ...options.deps,
   });
-  const server = createServer(getRequestListener(handler));
+  const server = createServer(options.mount === 'hono' ? getRequestListener(handler) : handler.node);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

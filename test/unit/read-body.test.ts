@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { webCall } from '../../api/_lib/http/web-mount.js';
 import { readJsonBody } from '../../api/_lib/request/read-body.js';
 
 const limits = { maxBytes: 1_024, timeoutMs: 10_000 };
@@ -27,7 +28,7 @@ describe('readJsonBody', () => {
   it('ends a body still unfinished at the deadline with 408 request_timeout, and lets go of it', async () => {
     vi.useFakeTimers();
     const { body, cancelled } = stalledBody('{"messages": [');
-    const reading = readJsonBody(new Request('http://x/', { method: 'POST', headers: json, body, duplex: 'half' } as RequestInit), limits);
+    const reading = readJsonBody(webCall(new Request('http://x/', { method: 'POST', headers: json, body, duplex: 'half' } as RequestInit), undefined), limits);
     const outcome = reading.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(limits.timeoutMs - 1);
     let settled = false;
@@ -42,7 +43,7 @@ describe('readJsonBody', () => {
   it('reads a body that arrives before the deadline, and leaves no timer behind', async () => {
     vi.useFakeTimers();
     const request = new Request('http://x/', { method: 'POST', headers: json, body: '{"a": "é"}' });
-    await expect(readJsonBody(request, limits)).resolves.toEqual({ a: 'é' });
+    await expect(readJsonBody(webCall(request, undefined), limits)).resolves.toEqual({ a: 'é' });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -50,7 +51,7 @@ describe('readJsonBody', () => {
     for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
       const body = new Uint8Array([...new TextEncoder().encode('{"a": "'), ...bad, 0x22, 0x7d]);
       const request = new Request('http://x/', { method: 'POST', headers: json, body });
-      await expect(readJsonBody(request, limits)).rejects.toMatchObject({ code: 'invalid_encoding', status: 400 });
+      await expect(readJsonBody(webCall(request, undefined), limits)).rejects.toMatchObject({ code: 'invalid_encoding', status: 400 });
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { ErrorEvent } from '../../../widget/shared/protocol.js';
 import type { EventLogRead, SharedStore } from '../store/shared-store.js';
+import { HeldSink, type BodySink } from './body-sink.js';
 import type { AnswerProducer } from './producer/answer-producer.js';
 import type { LiveTarget } from './producer/live-readers.js';
 import { SseWriter, encodeUnnumbered } from './sse-encoder.js';
@@ -39,9 +40,18 @@ export interface AnswerReaderOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** One connection's view of an answer: its SSE body. */
+/** One connection's view of an answer: its SSE body, for the mount to write out. */
 export interface AnswerReader {
-  readonly body: ReadableStream<Uint8Array>;
+  /** The body as a Web stream (for a `Response`). */
+  webBody(): ReadableStream<Uint8Array>;
+  /** Where the bytes go from now on (a Node mount's response); what was written before is handed over first. */
+  attach(sink: BodySink): void;
+  /** The client took what it was given and wants more (the Web stream's `pull`). */
+  pull(): Promise<void>;
+  /** The client went away (the Web stream's `cancel`). */
+  cancel(): void;
+  /** True while the answer is read from the store: each `pull` reads more, so a mount pulls again while the client keeps up. */
+  readonly readsStore: boolean;
 }
 
 /**
@@ -59,11 +69,10 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
 }
 
 class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveTarget, Clocked, EventListenerObject {
-  readonly body: ReadableStream<Uint8Array>;
   readonly #options: AnswerReaderOptions;
   readonly #startedAt = performance.now();
-  #writer: SseWriter | undefined;
-  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  readonly #sink = new HeldSink(BODY_HIGH_WATER_BYTES);
+  readonly #writer: SseWriter;
   #mode: 'store' | 'live' | 'over' = 'store';
   /** The next frame's seq (while reading the store). */
   #next: number;
@@ -87,19 +96,30 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
     this.#next = options.afterSeq + 1;
     this.#ownUnseen = options.afterSeq >= 0;
     this.#firstRead = options.firstRead;
-    this.body = new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
+    this.#writer = new SseWriter(options.streamId, this.#sink, options.heartbeatMs);
+    options.clock.add(this);
+    if (!this.#firstRead) this.#tryLive();
     options.signal?.addEventListener('abort', this, { once: true });
     // A turn later: the producer of a new answer first sends what it has (its `begin`).
     if (options.signal?.aborted) queueMicrotask(() => this.handleEvent());
   }
 
-  // The body's underlying source.
+  get readsStore(): boolean {
+    return this.#mode === 'store';
+  }
+
+  webBody(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
+  }
+
+  attach(sink: BodySink): void {
+    this.#sink.attach(sink);
+  }
+
+  // The body's underlying source (webBody).
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.#controller = controller;
-    this.#writer = new SseWriter(this.#options.streamId, controller, this.#options.heartbeatMs);
-    this.#options.clock.add(this);
-    if (!this.#firstRead) this.#tryLive();
+    this.attach(controller);
   }
 
   async pull(): Promise<void> {
@@ -110,28 +130,28 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
 
   /** The HTTP layer cancels the body when the client goes away. */
   cancel(): void {
-    this.#writer?.abandon();
+    this.#writer.abandon();
     this.#leave();
   }
 
   /** The request's signal fired: the client went away (what was written is closed off, for a body still read in process). */
   handleEvent(): void {
-    this.#writer?.close();
+    this.#writer.close();
     this.#leave();
   }
 
   // What the producer writes to (LiveTarget).
 
   write(bytes: Uint8Array): void {
-    this.#writer?.writeFrames(bytes);
+    this.#writer.writeFrames(bytes);
   }
 
   get behind(): boolean {
-    return this.#writer?.behind ?? false;
+    return this.#writer.behind ?? false;
   }
 
   bufferedBytes(): number {
-    return this.#controller ? BODY_HIGH_WATER_BYTES - (this.#controller.desiredSize ?? BODY_HIGH_WATER_BYTES) : 0;
+    return Math.max(0, BODY_HIGH_WATER_BYTES - (this.#sink.desiredSize ?? BODY_HIGH_WATER_BYTES));
   }
 
   end(): void {
@@ -139,7 +159,7 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
   }
 
   onTick(now: number): void {
-    this.#writer?.onTick(now);
+    this.#writer.onTick(now);
   }
 
   // Attaches to the producer here from the next frame; false when that needs the store first.
@@ -175,7 +195,7 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
     const frames = this.#ownUnseen ? this.#takeOwn(read) : read.frames;
     const now = performance.now();
     if (frames.length > 0) {
-      this.#writer?.writeFrames(frames.join(''));
+      this.#writer.writeFrames(frames.join(''));
       this.#next += frames.length;
       this.#sawEnd = isEnd(frames[frames.length - 1] ?? '');
       this.#grewAt = now;
@@ -210,7 +230,7 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
   /** Ends the body with an error event of the reader's own (no id: it is not part of the answer). */
   #fail(message: string): true {
     const event: ErrorEvent = { type: 'error', code: 'internal_error', message, retryable: true };
-    this.#writer?.writeFrames(encodeUnnumbered(event));
+    this.#writer.writeFrames(encodeUnnumbered(event));
     this.#finish();
     return true;
   }
@@ -219,7 +239,7 @@ class Reader implements AnswerReader, UnderlyingDefaultSource<Uint8Array>, LiveT
   #finish(): void {
     if (this.#mode === 'over') return;
     this.#mode = 'over';
-    this.#writer?.close();
+    this.#writer.close();
     this.#cleanUp();
   }
 

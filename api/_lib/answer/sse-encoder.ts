@@ -1,4 +1,5 @@
 import type { StreamEvent } from '../../../widget/shared/protocol.js';
+import type { BodySink } from './body-sink.js';
 
 /**
  * Response headers of every event stream. A plain record, not `Headers`: Node adapters
@@ -37,14 +38,14 @@ export function encodeUnnumbered(event: StreamEvent): string {
  */
 export class SseWriter {
   readonly #streamId: string;
-  readonly #controller: ReadableStreamDefaultController<Uint8Array>;
+  readonly #controller: BodySink;
   readonly #heartbeatMs: number;
   #seq = 0;
   #lastSent = performance.now();
   #closed = false;
   #corked: string | undefined;
 
-  constructor(streamId: string, controller: ReadableStreamDefaultController<Uint8Array>, heartbeatMs: number, retryMs = 1000) {
+  constructor(streamId: string, controller: BodySink, heartbeatMs: number, retryMs = 1000) {
     this.#streamId = streamId;
     this.#controller = controller;
     this.#heartbeatMs = heartbeatMs;

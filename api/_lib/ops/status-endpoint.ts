@@ -1,3 +1,4 @@
+import type { WithHeaders } from '../http/incoming-call.js';
 import type { MetricsSnapshot } from './stream-metrics.js';
 import { StreamError } from '../stream-error.js';
 
@@ -8,7 +9,7 @@ import { StreamError } from '../stream-error.js';
  * endpoint gives nothing away. Served by the stream function itself because the
  * counters live in its instance: a separate function would count nothing.
  */
-export async function statusResponse(request: Request, token: string | undefined, snapshot: () => MetricsSnapshot): Promise<Response> {
+export async function statusResponse(request: WithHeaders, token: string | undefined, snapshot: () => MetricsSnapshot): Promise<Response> {
   const presented = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
   if (token === undefined || presented === undefined || !(await sameSecret(presented, token))) {
     throw new StreamError('not_found', 'Not found.', { status: 404 });

@@ -1,3 +1,4 @@
+import type { IncomingCall } from '../http/incoming-call.js';
 import type { Usage } from '../../../widget/shared/protocol.js';
 import { addressIdentity, identifyClient, type ClientIdentityConfig, type IdentifyHook } from './client-identity.js';
 import type { Logger } from '../ops/log.js';
@@ -82,10 +83,11 @@ export class Admission {
   }
 
   /** The client's key; synchronous unless the site passed an `identify` hook. */
-  clientOf(request: Request, socketAddress: string | undefined): string | Promise<string> {
+  clientOf(call: IncomingCall): string | Promise<string> {
     const { identity: config, identify } = this.#options;
-    if (identify) return identifyClient(request, { config, socketAddress, identify });
-    return addressIdentity(request, { config, socketAddress });
+    const socketAddress = call.socketAddress;
+    if (identify) return identifyClient(call.asRequest(), { config, socketAddress, identify });
+    return addressIdentity(call, { config, socketAddress });
   }
 
   /** Counts one request in the client's window; undefined when that limit is off. */

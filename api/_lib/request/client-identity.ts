@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ConfigError } from '../config/config.js';
+import type { WithHeaders } from '../http/incoming-call.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -98,7 +99,7 @@ export async function identifyClient(
  * The address part of {@link identifyClient}, without the site's hook: synchronous,
  * so a handler with no hook identifies a client without awaiting anything.
  */
-export function addressIdentity(request: Request, options: { config: ClientIdentityConfig; socketAddress?: string | undefined }): string {
+export function addressIdentity(request: WithHeaders, options: { config: ClientIdentityConfig; socketAddress?: string | undefined }): string {
   const address = forwardedAddress(request.headers.get('x-forwarded-for'), options.socketAddress, options.config);
   const key = (address && addressKey(address)) ?? (options.socketAddress && addressKey(options.socketAddress));
   return key || 'anonymous';

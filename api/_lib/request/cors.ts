@@ -1,3 +1,4 @@
+import type { WithHeaders } from '../http/incoming-call.js';
 import { StreamError } from '../stream-error.js';
 
 const EXPOSED = 'X-Stream-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset';
@@ -20,7 +21,7 @@ export interface CorsPolicy {
  * request's URL: that URL comes from the Host header, and after DNS rebinding a page
  * on `evil.example` sends Origin and Host both `evil.example` to a local server.
  */
-export function corsHeaders(request: Request, policy: CorsPolicy): HeaderRecord {
+export function corsHeaders(request: WithHeaders, policy: CorsPolicy): HeaderRecord {
   const origin = request.headers.get('origin');
   if (origin === null) return {};
   const { allowedOrigins, ownOrigins } = policy;

@@ -1,3 +1,4 @@
+import type { IncomingCall } from '../http/incoming-call.js';
 import { StreamError } from '../stream-error.js';
 
 /** Bounds of one request body. */
@@ -16,40 +17,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * UTF-8, and a body still unfinished after `timeoutMs` (without this deadline Node
  * would hold a stalled upload for its own `requestTimeout`, 300 s).
  */
-export async function readJsonBody(request: Request, { maxBytes, timeoutMs }: BodyLimits): Promise<unknown> {
-  const type = request.headers.get('content-type') ?? '';
+export async function readJsonBody(call: IncomingCall, { maxBytes, timeoutMs }: BodyLimits): Promise<unknown> {
+  const type = call.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new StreamError('unsupported_media_type', 'Send the body as application/json.', { status: 415 });
   }
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  // With a declared length the HTTP layer cannot deliver more than it, so the body is
-  // read in one call. Not touching `request.body` matters: on Node adapters (Hono's)
-  // that getter builds a full Web Request and stream, ~9 KB held per open stream.
-  // That read cannot be cancelled; past the deadline it is left to end with the
-  // connection, which the 408 closes.
-  if (Number.isInteger(declared) && declared >= 0) {
-    return parse(await within(request.arrayBuffer().then((b) => new Uint8Array(b)), timeoutMs, () => {}));
-  }
-  if (!request.body) throw new StreamError('bad_request', 'The request has no body.', { status: 400 });
-  const reader = request.body.getReader();
-  return parse(await within(readAll(reader, maxBytes), timeoutMs, () => void reader.cancel().catch(() => {})));
-}
-
-async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return concat(chunks, size);
+  const declared = Number(call.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw payloadTooLarge(maxBytes);
+  return parse(await within(call.readBody(maxBytes), timeoutMs, () => call.abandonBody()));
 }
 
 /** `read`, or a 408 StreamError after `ms` (calling `stop` to release the read). */
@@ -80,17 +55,7 @@ function parse(bytes: Uint8Array): unknown {
   }
 }
 
-function tooLarge(maxBytes: number): StreamError {
+/** The refusal of a body over the bound, from whichever mount read it. */
+export function payloadTooLarge(maxBytes: number): StreamError {
   return new StreamError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`, { status: 413 });
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }

@@ -129,9 +129,14 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
     const { streamId, request, config, clientSignal } = this.#options;
     const start: StartEvent = { type: 'start', streamId, model: request.model.alias, provider: request.model.provider };
     if (this.resumable) start.resumable = true;
-    this.#send(start);
     // A client that left while the request was read never got the stream id: nobody can come back.
-    if (clientSignal.aborted) return this.#abort(new ClientDisconnected(clientSignal.reason));
+    if (clientSignal.aborted) {
+      this.#send(start);
+      return this.#abort(new ClientDisconnected(clientSignal.reason));
+    }
+    // The provider call first, then the start event: the opener reports every outcome a
+    // turn later, so `start` is still the first event, and framing it is off the path
+    // to the upstream request.
     this.#opener = new UpstreamOpener(
       {
         routes: this.#options.routes,
@@ -146,6 +151,7 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
       this,
     );
     this.#opener.open();
+    this.#send(start);
   }
 
   attach(reader: LiveTarget, fromSeq: number): boolean {

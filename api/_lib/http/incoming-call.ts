@@ -1,0 +1,26 @@
+/**
+ * One HTTP request as the handler reads it, whatever mounted it: a Web `Request`
+ * (web-mount.ts: Vercel, Next.js, Hono) or Node's `IncomingMessage` read directly
+ * (node-mount.ts: `npm start`, Express, `node:http`), so that a Node mount builds no
+ * Web `Request`, `Headers` or body stream per request.
+ */
+/** What reads only a request's headers takes: an {@link IncomingCall} or a Web `Request`. */
+export interface WithHeaders {
+  readonly headers: { get(name: string): string | null };
+}
+
+export interface IncomingCall extends WithHeaders {
+  readonly method: string;
+  /** Absolute; only its path and query are read (its host is whatever the mount saw). */
+  readonly url: string;
+  /** Aborts when the client goes away. */
+  readonly signal: AbortSignal;
+  /** The client's socket address, when the mount knows it. */
+  readonly socketAddress: string | undefined;
+  /** The whole body, refusing more than `maxBytes` (a `payload_too_large` StreamError) without buffering past it. */
+  readBody(maxBytes: number): Promise<Uint8Array>;
+  /** Stops reading the body (its deadline passed); the response then closes the connection. */
+  abandonBody(): void;
+  /** The request as a Web `Request`, for the site's `identify` hook. */
+  asRequest(): Request;
+}
