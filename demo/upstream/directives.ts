@@ -10,7 +10,8 @@ import type { Pace } from './pace.js';
  * - `[[fault:NAME]]` every attempt faults; `[[fault:NAME:N]]` the first N attempts of
  *   this conversation fault, later ones behave normally.
  * - `[[length:N]]` an answer of exactly N tokens (0 … {@link MAX_LENGTH_TOKENS}).
- * - `[[pace:FIRST_MS,TPS]]` this request's pace.
+ * - `[[pace:FIRST_MS,TPS]]` this request's pace; `[[pace:FIRST_MS,TPS,exact]]` sends the
+ *   first token at FIRST_MS to the microsecond (for benchmarks of time to first token).
  * - `[[echo]]` the answer is the message itself, markers removed, verbatim (tests
  *   stream chosen markdown, such as an XSS corpus, through the whole chain).
  * - `[[reasoning:N]]` N reasoning tokens before the answer, on every route that can
@@ -90,8 +91,10 @@ function parseFault(argument: string): FaultDirective | undefined {
 
 function parsePace(argument: string): Pace | undefined {
   const parts = argument.split(',').map((part) => part.trim());
+  const exact = parts.length === 3 && parts[2] === 'exact';
+  if (exact) parts.pop();
   if (parts.length !== 2 || parts.some((part) => !/^\d+(\.\d+)?$/.test(part))) return undefined;
-  return { firstTokenMs: Number(parts[0]), tokensPerSecond: Number(parts[1]) };
+  return { firstTokenMs: Number(parts[0]), tokensPerSecond: Number(parts[1]), ...(exact ? { exact } : {}) };
 }
 
 /**

@@ -57,7 +57,7 @@ async function streamAnswer(reply: Reply): Promise<void> {
   const { context, style, plan, fault, pace } = reply;
   if (isHostileFault(fault)) return streamHostileAnswer(reply, fault);
   const stream = new StreamResponse(context, fault);
-  if (!(await stream.sleep(pace.firstTokenMs))) return;
+  if (!(await stream.sleep(pace.firstTokenMs, pace.exact))) return;
   stream.start(200, openAIHeaders(context.requestId, context.startedAt, 'text/event-stream; charset=utf-8'));
   if (fault === 'garbage' || fault === 'error-first' || fault === 'overloaded') {
     const frame = fault === 'garbage' ? GARBAGE_FRAME : errorFrame(openAIErrors.serverError().error) + DONE_FRAME;

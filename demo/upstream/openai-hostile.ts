@@ -56,7 +56,7 @@ export async function streamHostileAnswer(reply: HostileReply, fault: HostileFau
   if (fault === 'echo-error') return sendOpenAIError(context.res, echoError(context), context.requestId, context.startedAt);
   const stream = new StreamResponse(context, fault);
   if (fault === 'stall-first') return stream.untilClosed();
-  if (!(await stream.sleep(pace.firstTokenMs))) return;
+  if (!(await stream.sleep(pace.firstTokenMs, pace.exact))) return;
   if (fault === 'html-200' || fault === 'json-200') {
     const html = fault === 'html-200';
     stream.start(200, openAIHeaders(context.requestId, context.startedAt, html ? 'text/html; charset=utf-8' : 'application/json'));

@@ -10,6 +10,14 @@ export interface Pace {
   firstTokenMs: number;
   /** Steady output rate after the first token; 0 = unlimited. */
   tokensPerSecond: number;
+  /**
+   * Send the first token at `firstTokenMs` to within a few microseconds, not at Node's
+   * millisecond timer granularity (a benchmark of time to first token: a timer fires up
+   * to 1 ms late depending on where in a millisecond the request landed, which turns a
+   * server's sub-millisecond cost into 0 or 1 ms at random). Costs a spin of the event
+   * loop for the last 2 ms, so only for one stream at a time.
+   */
+  exact?: boolean;
 }
 
 /** Roughly what a small hosted model feels like: ~300 ms to first token, ~50 tokens/s. */

@@ -55,7 +55,7 @@ export async function streamScripted(
   pace: Pace,
 ): Promise<void> {
   const stream = new StreamResponse(context, fault);
-  if (!(await stream.sleep(pace.firstTokenMs))) return;
+  if (!(await stream.sleep(pace.firstTokenMs, pace.exact))) return;
   stream.start(200, script.headers);
   if (fault === 'error-first' || fault === 'overloaded') {
     if (await stream.write(script.errorFirst(fault))) stream.end('fault');

@@ -67,7 +67,8 @@ export class StreamResponse {
   }
 
   /** Waits `ms` (or not at all when 0); resolves false early if the connection closes. */
-  async sleep(ms: number): Promise<boolean> {
+  async sleep(ms: number, exact = false): Promise<boolean> {
+    if (exact) return this.#sleepExactly(ms);
     if (ms > 0 && this.isOpen) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
@@ -79,6 +80,14 @@ export class StreamResponse {
         this.signal.addEventListener('abort', done);
       });
     }
+    return this.isOpen;
+  }
+
+  // A timer to 2 ms short of the time, then turns of the event loop until it has come.
+  async #sleepExactly(ms: number): Promise<boolean> {
+    const until = performance.now() + ms;
+    if (!(await this.sleep(Math.max(0, ms - 2)))) return false;
+    while (performance.now() < until && this.isOpen) await new Promise<void>((resolve) => setImmediate(resolve));
     return this.isOpen;
   }
 

@@ -24,9 +24,12 @@ export interface BenchPrompt {
   text: string;
 }
 
-/** A prompt whose answer is `tokens` long at the given pace (the local upstream's markers). */
-export function prompt(tokens: number, firstTokenMs: number, tokensPerSecond: number): BenchPrompt {
-  const content = `How do streaming chat servers work? [[length:${tokens}]][[pace:${firstTokenMs},${tokensPerSecond}]]`;
+/**
+ * A prompt whose answer is `tokens` long at the given pace (the local upstream's
+ * markers); `exact`: the first token to the microsecond (see the upstream's `Pace`).
+ */
+export function prompt(tokens: number, firstTokenMs: number, tokensPerSecond: number, exact = false): BenchPrompt {
+  const content = `How do streaming chat servers work? [[length:${tokens}]][[pace:${firstTokenMs},${tokensPerSecond}${exact ? ',exact' : ''}]]`;
   const { deltas } = planOpenAIChatAnswer({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], stream: true });
   const ends: number[] = [];
   let total = 0;

@@ -16,6 +16,11 @@ describe('readDirectives', () => {
     });
   });
 
+  it('reads an exact first token for benchmarks, and nothing else in third place', () => {
+    expect(readDirectives('[[pace:100,0,exact]]').pace).toEqual({ firstTokenMs: 100, tokensPerSecond: 0, exact: true });
+    expect(readDirectives('[[pace:100,0,soon]]').pace).toBeUndefined();
+  });
+
   it('bounds the length', () => {
     expect(readDirectives('[[length:999999999]]').lengthTokens).toBe(MAX_LENGTH_TOKENS);
   });
