@@ -88,6 +88,26 @@ class NodeCall implements IncomingCall {
       }
       return Promise.resolve(new Uint8Array(0));
     }
+    // Node's parser pushes a body that came with the headers right after the 'request'
+    // event: a tick later it is all buffered, and taken in one read without the
+    // stream's events.
+    return new Promise<void>((resolve) => process.nextTick(resolve)).then(() => (req.complete && !req.readableEnded ? this.#takeBuffered(maxBytes) : this.#readArriving(maxBytes)));
+  }
+
+  #takeBuffered(maxBytes: number): Uint8Array {
+    const req = this.#req;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (let chunk = req.read() as Buffer | null; chunk !== null; chunk = req.read() as Buffer | null) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw payloadTooLarge(maxBytes);
+      chunks.push(chunk);
+    }
+    return concat(chunks, size);
+  }
+
+  #readArriving(maxBytes: number): Promise<Uint8Array> {
+    const req = this.#req;
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -196,6 +216,16 @@ class ResponseSink implements BodySink {
   enqueue(chunk: Uint8Array): void {
     const res = this.#res;
     if (res.destroyed || res.writableEnded) throw new Error('The client has gone.');
+    // Out now, not at the end of this turn: Node corks a chunked response until the next
+    // tick, and a turn may go on to parse the rest of a provider's chunk before that.
+    // One flush of the producer is one write either way.
+    const socket = res.socket;
+    if (socket && !socket.writableCorked) {
+      socket.cork();
+      res.write(chunk);
+      socket.uncork();
+      return;
+    }
     res.write(chunk);
   }
 
