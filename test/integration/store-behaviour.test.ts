@@ -172,6 +172,17 @@ describe.each(kinds)('$name', ({ pair }) => {
     vi.setSystemTime(1_800_000_010_000);
     expect(await a.acquireSlot('slots-1', 's4', 2, 10_000)).toEqual({ ok: true, value: { acquired: true, held: 1 } });
   });
+
+  it('slots of different lifetimes: one that outlives the others does not keep theirs counted at the cap', async () => {
+    const { a } = pair();
+    freezeDate(1_800_000_000_000);
+    await a.acquireSlot('slots-2', 'long', 3, 60_000);
+    await a.acquireSlot('slots-2', 'short-1', 3, 1_000);
+    await a.acquireSlot('slots-2', 'short-2', 3, 1_000);
+    expect(await a.acquireSlot('slots-2', 'x', 3, 1_000)).toEqual({ ok: true, value: { acquired: false, held: 3 } });
+    vi.setSystemTime(1_800_000_001_000);
+    expect(await a.acquireSlot('slots-2', 'y', 3, 1_000)).toEqual({ ok: true, value: { acquired: true, held: 2 } });
+  });
 });
 
 describe('expiry', () => {

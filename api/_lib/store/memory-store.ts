@@ -124,10 +124,23 @@ export class MemoryStore implements SharedStore {
   acquireSlot(key: string, holder: string, max: number, ttlMs: number): Promise<StoreResult<SlotGrant>> {
     const now = this.#now();
     const slots = this.#slots.get(key, now) ?? new Map<string, number>();
-    for (const [other, expiresAt] of slots) if (expiresAt <= now) slots.delete(other);
-    if (!slots.has(holder) && slots.size >= max) return ok({ acquired: false, held: slots.size });
-    slots.set(holder, now + ttlMs);
-    this.#slots.set(key, slots, Math.max(...slots.values()));
+    // Constant work per call, not a pass over every slot the client holds (a client with
+    // a thousand open streams made each acquire cost a thousand steps): slots are kept in
+    // the order they expire, so the expired ones are at the front. Only at the cap, where
+    // a refusal must be right, is every slot looked at.
+    for (const [other, expiresAt] of slots) {
+      if (expiresAt > now) break;
+      slots.delete(other);
+    }
+    if (!slots.has(holder) && slots.size >= max) {
+      for (const [other, expiresAt] of slots) if (expiresAt <= now) slots.delete(other);
+      if (slots.size >= max) return ok({ acquired: false, held: slots.size });
+    }
+    const expiresAt = now + ttlMs;
+    // Re-set at the end, so the order stays that of expiry.
+    slots.delete(holder);
+    slots.set(holder, expiresAt);
+    this.#slots.set(key, slots, Math.max(this.#slots.expiresAt(key, now) ?? 0, expiresAt));
     return ok({ acquired: true, held: slots.size });
   }
 
