@@ -32,8 +32,14 @@ const TTFT_FIRST_TOKEN_MS = 100;
 /** The two bursts of issue 14: 200 and 1,000 streams at once, 50 tokens/s each, first token after 500 ms. */
 const BURSTS: Record<'burst-200' | 'burst-1000', BurstLoad> = {
   'burst-200': { streams: 200, tokens: 200, tokensPerSecond: 50, firstTokenMs: 500, settleMs: 500, windowMs: 2_000 },
-  'burst-1000': { streams: 1_000, tokens: 500, tokensPerSecond: 50, firstTokenMs: 500, settleMs: 1_000, windowMs: 4_000 },
+  'burst-1000': { streams: 1_000, tokens: 800, tokensPerSecond: 50, firstTokenMs: 500, settleMs: 1_000, windowMs: 4_000 },
 };
+/**
+ * A burst whose window was cut (a stream ended before it closed, because the last streams
+ * started seconds late: SYN retransmits on a loaded machine, for the pass-through as for
+ * ours) measured no rate at full load: it is measured again, at most this many times more.
+ */
+const CUT_WINDOW_RETRIES = 2;
 const BURST_ROUNDS = 3;
 
 /** Budgets. Issue 2: CPU and memory; issue 14: time to first token and throughput. */
@@ -180,7 +186,13 @@ export default async function serverBench(): Promise<BenchSection> {
       }
       const what = `burst of ${load.streams} streams`;
       const variants = variantsIn(phase);
-      const figures = await rounds<BurstFigures>(what, BURST_ROUNDS, variants, (v, r) => !isAiSdk(v) || r === 0, (v) => measureBurst(v, upstreamUrl, load));
+      const figures = await rounds<BurstFigures>(what, BURST_ROUNDS, variants, (v, r) => !isAiSdk(v) || r === 0, async (v) => {
+        for (let retry = 0; ; retry++) {
+          const figures = await measureBurst(v, upstreamUrl, load);
+          if (!figures.windowCut || retry === CUT_WINDOW_RETRIES) return figures;
+          notes.push(`${what}, ${v.label}: the tokens/s window was cut (ramp ${fmt(figures.rampMs ?? Number.NaN, 0)} ms), measured again`);
+        }
+      });
       notes.push(...errorsOf(what, figures));
       const show = (v: BenchVariant, pick: (f: BurstFigures) => number, digits: number): string => (variants.includes(v) ? cell(figures, v, pick, digits) : '');
       const offered = load.streams * load.tokensPerSecond;

@@ -208,6 +208,11 @@ function writeAnswer({ status, headers, reader }: AnswerReply, res: ServerRespon
 /** A Node response as a reader's sink. "Behind" is Node's own: `write` said wait for 'drain'. */
 class ResponseSink implements BodySink {
   readonly #res: ServerResponse;
+  /** A write already left in this turn: later ones wait for Node's uncork and leave together. */
+  #wroteThisTurn = false;
+  readonly #newTurn = (): void => {
+    this.#wroteThisTurn = false;
+  };
 
   constructor(res: ServerResponse) {
     this.#res = res;
@@ -216,11 +221,15 @@ class ResponseSink implements BodySink {
   enqueue(chunk: Uint8Array): void {
     const res = this.#res;
     if (res.destroyed || res.writableEnded) throw new Error('The client has gone.');
-    // Out now, not at the end of this turn: Node corks a chunked response until the next
-    // tick, and a turn may go on to parse the rest of a provider's chunk before that.
-    // One flush of the producer is one write either way.
+    // The first write of a turn leaves at once: Node corks a chunked response until the
+    // next tick, and the turn may go on to parse the rest of a provider's network chunk
+    // before that (the first token waited for the whole chunk). Later writes of the same
+    // turn are left to Node's cork, so that many small frames (coalescing off, a fast
+    // provider) still leave as one write.
     const socket = res.socket;
-    if (socket && !socket.writableCorked) {
+    if (!this.#wroteThisTurn && socket && !socket.writableCorked) {
+      this.#wroteThisTurn = true;
+      process.nextTick(this.#newTurn);
       socket.cork();
       res.write(chunk);
       socket.uncork();
