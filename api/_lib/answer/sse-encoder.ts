@@ -24,6 +24,10 @@ export function encodeEvent(id: string, event: StreamEvent): string {
 
 const encoder = new TextEncoder();
 
+/** How long a browser's EventSource waits before it reconnects. */
+const DEFAULT_RETRY_MS = 1000;
+const RETRY_FRAME = encoder.encode(`retry: ${DEFAULT_RETRY_MS}\n\n`);
+
 /** An event without an id: one a reader adds itself (it is not in the answer's log, and takes no seq). */
 export function encodeUnnumbered(event: StreamEvent): string {
   return `data: ${JSON.stringify(event)}\n\n`;
@@ -45,11 +49,13 @@ export class SseWriter {
   #closed = false;
   #corked: string | undefined;
 
-  constructor(streamId: string, controller: BodySink, heartbeatMs: number, retryMs = 1000) {
+  constructor(streamId: string, controller: BodySink, heartbeatMs: number, retryMs = DEFAULT_RETRY_MS) {
     this.#streamId = streamId;
     this.#controller = controller;
     this.#heartbeatMs = heartbeatMs;
-    this.#enqueue(`retry: ${retryMs}\n\n`);
+    // The same bytes open every stream: encoded once.
+    if (retryMs === DEFAULT_RETRY_MS) this.writeFrames(RETRY_FRAME);
+    else this.#enqueue(`retry: ${retryMs}\n\n`);
   }
 
   /** Frames the events into one chunk (one write downstream). */

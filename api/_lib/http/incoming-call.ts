@@ -4,6 +4,8 @@
  * (node-mount.ts: `npm start`, Express, `node:http`), so that a Node mount builds no
  * Web `Request`, `Headers` or body stream per request.
  */
+import type { BodyLimits } from '../request/read-body.js';
+
 /** What reads only a request's headers takes: an {@link IncomingCall} or a Web `Request`. */
 export interface WithHeaders {
   readonly headers: { get(name: string): string | null };
@@ -17,10 +19,12 @@ export interface IncomingCall extends WithHeaders {
   readonly signal: AbortSignal;
   /** The client's socket address, when the mount knows it. */
   readonly socketAddress: string | undefined;
-  /** The whole body, refusing more than `maxBytes` (a `payload_too_large` StreamError) without buffering past it. */
-  readBody(maxBytes: number): Promise<Uint8Array>;
-  /** Stops reading the body (its deadline passed); the response then closes the connection. */
-  abandonBody(): void;
+  /**
+   * The whole body, refusing more than `maxBytes` (a `payload_too_large` StreamError)
+   * without buffering past it, and a body still unfinished after `timeoutMs` (a
+   * `request_timeout` StreamError; the response then closes the connection).
+   */
+  readBody(limits: BodyLimits): Promise<Uint8Array>;
   /** The request as a Web `Request`, for the site's `identify` hook. */
   asRequest(): Request;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BodySink } from '../answer/body-sink.js';
 import { BODY_HIGH_WATER_BYTES } from '../answer/answer-reader.js';
-import { payloadTooLarge } from '../request/read-body.js';
+import { payloadTooLarge, within, type BodyLimits } from '../request/read-body.js';
 import { StreamError } from '../stream-error.js';
 import type { IncomingCall } from './incoming-call.js';
 import { concat } from './web-mount.js';
@@ -80,7 +80,7 @@ class NodeCall implements IncomingCall {
     return this.#req.complete;
   }
 
-  readBody(maxBytes: number): Promise<Uint8Array> {
+  readBody({ maxBytes, timeoutMs }: BodyLimits): Promise<Uint8Array> {
     const req = this.#req;
     if (req.readableEnded) {
       if (req.body !== undefined) {
@@ -90,8 +90,10 @@ class NodeCall implements IncomingCall {
     }
     // Node's parser pushes a body that came with the headers right after the 'request'
     // event: a tick later it is all buffered, and taken in one read without the
-    // stream's events.
-    return new Promise<void>((resolve) => process.nextTick(resolve)).then(() => (req.complete && !req.readableEnded ? this.#takeBuffered(maxBytes) : this.#readArriving(maxBytes)));
+    // stream's events or a deadline's timer.
+    return new Promise<void>((resolve) => process.nextTick(resolve)).then(() =>
+      req.complete && !req.readableEnded ? this.#takeBuffered(maxBytes) : within(this.#readArriving(maxBytes), timeoutMs, () => this.#stopRead?.()),
+    );
   }
 
   #takeBuffered(maxBytes: number): Uint8Array {
@@ -144,10 +146,6 @@ class NodeCall implements IncomingCall {
       req.on('error', onError);
       req.on('aborted', onError);
     });
-  }
-
-  abandonBody(): void {
-    this.#stopRead?.();
   }
 
   asRequest(): Request {

@@ -1,4 +1,4 @@
-import { payloadTooLarge } from '../request/read-body.js';
+import { payloadTooLarge, within } from '../request/read-body.js';
 import type { IncomingCall } from './incoming-call.js';
 import { isAnswerReply, type Reply } from './reply.js';
 
@@ -16,7 +16,6 @@ export interface HandlerContext {
 
 /** A Web `Request` as the handler reads it. */
 export function webCall(request: Request, context: unknown): IncomingCall {
-  let cancelRead: (() => void) | undefined;
   return {
     method: request.method,
     url: request.url,
@@ -24,19 +23,23 @@ export function webCall(request: Request, context: unknown): IncomingCall {
     signal: request.signal,
     socketAddress: socketAddressOf(context),
     asRequest: () => request,
-    abandonBody: () => cancelRead?.(),
-    async readBody(maxBytes) {
+    readBody({ maxBytes, timeoutMs }) {
       // With a declared length the HTTP layer cannot deliver more than it (the handler
       // refused a length over the bound), so the body is read in one call. Not touching
       // `request.body` matters: on Node adapters (Hono's) that getter builds a full Web
       // Request and stream, ~9 KB held per open stream. That read cannot be cancelled;
       // past the deadline it is left to end with the connection, which the 408 closes.
       const declared = Number(request.headers.get('content-length') ?? NaN);
-      if (Number.isInteger(declared) && declared >= 0) return new Uint8Array(await request.arrayBuffer());
-      if (!request.body) return new Uint8Array(0);
+      if (Number.isInteger(declared) && declared >= 0) {
+        return within(
+          request.arrayBuffer().then((bytes) => new Uint8Array(bytes)),
+          timeoutMs,
+          () => {},
+        );
+      }
+      if (!request.body) return Promise.resolve(new Uint8Array(0));
       const reader = request.body.getReader();
-      cancelRead = () => void reader.cancel().catch(() => {});
-      return readAll(reader, maxBytes);
+      return within(readAll(reader, maxBytes), timeoutMs, () => void reader.cancel().catch(() => {}));
     },
   };
 }

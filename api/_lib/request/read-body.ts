@@ -24,11 +24,11 @@ export async function readJsonBody(call: IncomingCall, { maxBytes, timeoutMs }: 
   }
   const declared = Number(call.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw payloadTooLarge(maxBytes);
-  return parse(await within(call.readBody(maxBytes), timeoutMs, () => call.abandonBody()));
+  return parse(await call.readBody({ maxBytes, timeoutMs }));
 }
 
-/** `read`, or a 408 StreamError after `ms` (calling `stop` to release the read). */
-function within<T>(read: Promise<T>, ms: number, stop: () => void): Promise<T> {
+/** `read`, or a 408 StreamError after `ms` (calling `stop` to release the read): a mount's deadline for a body still arriving. */
+export function within<T>(read: Promise<T>, ms: number, stop: () => void): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
