@@ -31,10 +31,13 @@ export function nodeListener(serve: (call: IncomingCall) => Promise<Reply>): Nod
     // Writing to a response whose socket is gone emits 'error'; the reader sees the close instead.
     res.on('error', ignore);
     const call = new NodeCall(req as MountedRequest, res);
-    return serve(call).then(
-      (reply) => (isAnswerReply(reply) ? writeAnswer(reply, res) : writeWhole(reply, call, res)),
-      () => writeWhole(Response.json({ error: { code: 'internal_error', message: 'The server hit an unexpected error.' } }, { status: 500 }), call, res),
-    );
+    return serve(call)
+      .then(
+        (reply) => (isAnswerReply(reply) ? writeAnswer(reply, res) : writeWhole(reply, call, res)),
+        () => writeWhole(Response.json({ error: { code: 'internal_error', message: 'The server hit an unexpected error.' } }, { status: 500 }), call, res),
+      )
+      // A reply Node refuses to write (a header it rejects) ends this response, never the process.
+      .catch(() => void res.destroy());
   };
 }
 
