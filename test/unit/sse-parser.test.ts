@@ -60,13 +60,16 @@ const stream = fc.array(fc.tuple(line, ending), { maxLength: 40 }).map((lines) =
  * eventsource-parser holds a CR that ends a read until the next read says whether an LF
  * follows: it never dispatches the last event of a stream that ends in a bare CR, and it
  * counts the held line against its bound. Ours takes that CR as a line end at once (the
- * standard's parser does). For the library, each cut just after a CR moves one character
- * on, and a stream that ends in a CR gets the LF that cannot change its meaning: the
- * same stream, which the two must then read alike.
+ * standard's parser does). For the library, each cut just after a CR moves past it (and
+ * past the CRs that follow), and a stream that ends in a CR gets the LF that cannot
+ * change its meaning: the same stream, which the two must then read alike.
  */
 function libraryCut(text: string, points: number[]): string[] {
-  const offsets = points.map((p) => Math.floor(p * text.length)).map((at) => (text[at - 1] === '\r' ? at + 1 : at));
-  return splitAt(text.endsWith('\r') ? `${text}\n` : text, offsets);
+  const whole = text.endsWith('\r') ? `${text}\n` : text;
+  // Past every CR in a row: a cut moved past one CR onto another ("\r\r") would still end
+  // the library's read in a CR it holds.
+  const past = (at: number): number => (at < whole.length && whole[at - 1] === '\r' ? past(at + 1) : at);
+  return splitAt(whole, points.map((p) => past(Math.floor(p * text.length))));
 }
 
 /** Cuts `text` at the given fractions of its length. */
@@ -87,8 +90,11 @@ describe('SSE parser', () => {
   it('stops at the same point as eventsource-parser when a line or an event outgrows the bound', () => {
     fc.assert(
       fc.property(stream, cuts, fc.integer({ min: 4, max: 40 }), (text, points, max) => {
-        const chunks = cut(text, points);
-        const expected = library(libraryCut(text, points), max);
+        // The same reads for both: where a read ends decides what is pending when the bound
+        // is checked, so a cut moved for the library alone (past a CR it would hold)
+        // compared two different checks (a property run found "data:\ndata:aaaaaa\r|\r").
+        const chunks = libraryCut(text, points);
+        const expected = library(chunks, max);
         const actual = ours(chunks, max);
         expect(actual.overflow).toBe(expected.overflow);
         expect(actual.events).toEqual(expected.events);
