@@ -39,7 +39,9 @@ describe('React: AiStreamMarkdown renders the hook text as markdown, safely', ()
     expect(output.querySelector('h1'), 'a heading element').to.not.equal(null);
     expect(output.querySelector('li'), 'list items').to.not.equal(null);
     expect(output.textContent).to.not.match(/^# /m);
-    expect(output.textContent).to.not.include('**');
+    // A bold span left as raw markdown; a lone `**` may stay, where the answer's length
+    // cut it inside a span (which nonce-seeded answers sometimes do: a red CI run).
+    expect(output.textContent).to.not.match(/\*\*[^*\n]+\*\*/);
   });
 
   it('shows raw HTML as text and drops script links', async () => {
