@@ -1,18 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { NodeListener } from '../api/_lib/http/node-mount.js';
+import { BODY_ALREADY_READ, requestUrl, webHeaders, type MountedRequest, type NodeListener } from '../api/_lib/http/node-mount.js';
 import type { RouteHandler } from './create-stream-handler.js';
 
 /** Where a handler of `createStreamHandler` keeps its own Node mount. */
 export const NODE_LISTENER = Symbol('ai-stream-chat.node-listener');
-
-/** What Express adds to Node's request that matters here. */
-interface MountedRequest extends IncomingMessage {
-  /** Express's URL before a router stripped its mount path. */
-  originalUrl?: string;
-  /** Set by a body parser that has already read the body. */
-  body?: unknown;
-}
 
 /**
  * A handler as a Node `(req, res)` listener, for Express, Fastify's `raw` routes or
@@ -53,15 +45,11 @@ class BodyAlreadyRead extends Error {}
 
 function toRequest(req: MountedRequest, signal: AbortSignal): Request {
   const method = req.method ?? 'GET';
-  const url = new URL(req.originalUrl ?? req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
+  const url = requestUrl(req);
+  const headers = webHeaders(req);
   const hasBody = method !== 'GET' && method !== 'HEAD';
   if (hasBody && req.readableEnded && req.body !== undefined) {
-    throw new BodyAlreadyRead('A body parser read the request before the chat handler: mount the chat route before express.json() and the like.');
+    throw new BodyAlreadyRead(BODY_ALREADY_READ);
   }
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
   if (hasBody) {

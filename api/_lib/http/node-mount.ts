@@ -11,7 +11,7 @@ import { isAnswerReply, type AnswerReply, type Reply } from './reply.js';
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** What Express adds to Node's request that matters here. */
-interface MountedRequest extends IncomingMessage {
+export interface MountedRequest extends IncomingMessage {
   /** Express's URL before a router stripped its mount path. */
   originalUrl?: string;
   /** Set by a body parser that has already read the body. */
@@ -87,7 +87,7 @@ class NodeCall implements IncomingCall {
     const req = this.#req;
     if (req.readableEnded) {
       if (req.body !== undefined) {
-        return Promise.reject(new StreamError('internal_error', 'A body parser read the request before the chat handler: mount the chat route before express.json() and the like.', { status: 500 }));
+        return Promise.reject(new StreamError('internal_error', BODY_ALREADY_READ, { status: 500 }));
       }
       return Promise.resolve(new Uint8Array(0));
     }
@@ -152,14 +152,8 @@ class NodeCall implements IncomingCall {
   }
 
   asRequest(): Request {
-    const req = this.#req;
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-    }
     // The body is the handler's to read: the hook sees the method, URL and headers.
-    return new Request(new URL(req.originalUrl ?? req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), { method: this.method, headers, signal: this.signal });
+    return new Request(requestUrl(this.#req), { method: this.method, headers: webHeaders(this.#req), signal: this.signal });
   }
 }
 
@@ -248,6 +242,24 @@ class ResponseSink implements BodySink {
     const res = this.#res;
     return res.writableNeedDrain ? 0 : Math.max(1, BODY_HIGH_WATER_BYTES - res.writableLength);
   }
+}
+
+/** What a route mounted after a body parser answers (500): the handler reads and bounds its own body. */
+export const BODY_ALREADY_READ = 'A body parser read the request before the chat handler: mount the chat route before express.json() and the like.';
+
+/** A Node request's URL as a Web one (before an Express router stripped its mount path). */
+export function requestUrl(req: MountedRequest): URL {
+  return new URL(req.originalUrl ?? req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+}
+
+/** A Node request's headers as Web `Headers`, repeated ones kept. */
+export function webHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
 }
 
 const ignore = (): void => {};
