@@ -1,5 +1,6 @@
 import { Admission, NO_TRUSTED_PROXY, type StreamTicket } from './request/admission.js';
 import { createAnswerProducer, type AnswerProducer } from './answer/producer/answer-producer.js';
+import { Openings } from './answer/producer/openings.js';
 import { createAnswerReader, readFromOwnEvent, resumePoint } from './answer/answer-reader.js';
 import { DEFAULT_RESUME_CONFIG, resumeEnabled } from './config/resume-config.js';
 import { STREAM_ID, parseResumeRequest } from './request/resume-request.js';
@@ -60,6 +61,12 @@ export interface StreamHandlerDeps {
   identify?: IdentifyHook;
   /** How often open streams' cancel flags are read from the store. @default 250 */
   cancelPollMs?: number;
+  /**
+   * Past this many answers waiting for their first event (a burst), a new answer's
+   * `start` leaves with its first event, at most about a second later (docs/server-design.md, "Bursts").
+   * @default 32
+   */
+  holdStartAbove?: number;
 }
 
 /** A Web-standard handler: runs unchanged on Vercel's Node runtime, in Next.js route handlers, Hono, or Node via an adapter. */
@@ -117,6 +124,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   /** Who started each stream this instance serves, for `DELETE` (no store call for a local stream). */
   const owners = new Map<string, string>();
   const cancelled = (): StreamError => new StreamError('cancelled', 'The answer was cancelled.', { status: 499 });
+  const openings = new Openings(deps.holdStartAbove);
   const watcher = new CancelWatcher(store, (id) => registry.cancel(id, cancelled()), deps.cancelPollMs);
 
   const serve = async (call: IncomingCall): Promise<Reply> => {
@@ -192,6 +200,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
         log,
         registry,
         clock,
+        openings,
         onEnd,
       });
     } catch (error) {

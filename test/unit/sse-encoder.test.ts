@@ -102,8 +102,8 @@ describe('SSE writer', () => {
       const reader = stream.getReader();
       const decoder = new TextDecoder();
       let text = '';
-      // The client catches up: what was queued, and no keep-alive among it.
-      for (let i = 0; i < 2; i++) text += decoder.decode((await reader.read()).value);
+      // The client catches up: what was queued (one chunk: the retry field rode with the event), and no keep-alive among it.
+      text += decoder.decode((await reader.read()).value);
       expect(text).not.toContain('keep-alive');
       expect(writer!.behind).toBe(false);
       // Skipped at 100, so not due again until a heartbeat after that.
@@ -116,6 +116,24 @@ describe('SSE writer', () => {
       expect(decoder.decode((await reader.read()).value)).toBe(': keep-alive\n\n');
       expect((await reader.read()).done).toBe(true);
     });
+  });
+
+  it('sends the retry field in the body\'s first write, not in a write of its own', async () => {
+    const chunks = async (write: (writer: SseWriter) => void): Promise<string[]> => {
+      const { writer, stream } = capture(60_000);
+      write(writer);
+      writer.close();
+      const decoder = new TextDecoder();
+      const out: string[] = [];
+      for await (const chunk of stream) out.push(decoder.decode(chunk));
+      return out;
+    };
+    const event = encodeEvent('s1:0', { type: 'token', content: 'a' });
+    expect(await chunks((w) => w.send({ type: 'token', content: 'a' }))).toEqual(['retry: 1000\n\n' + event]);
+    // Frames a producer encoded once for all its readers.
+    expect(await chunks((w) => w.writeFrames(new TextEncoder().encode(event)))).toEqual(['retry: 1000\n\n' + event]);
+    // A body closed before any event still opens with it.
+    expect(await chunks(() => {})).toEqual(['retry: 1000\n\n']);
   });
 
   it('says when the client is behind', () => {

@@ -26,7 +26,6 @@ const encoder = new TextEncoder();
 
 /** How long a browser's EventSource waits before it reconnects. */
 const DEFAULT_RETRY_MS = 1000;
-const RETRY_FRAME = encoder.encode(`retry: ${DEFAULT_RETRY_MS}\n\n`);
 
 /** An event without an id: one a reader adds itself (it is not in the answer's log, and takes no seq). */
 export function encodeUnnumbered(event: StreamEvent): string {
@@ -35,7 +34,8 @@ export function encodeUnnumbered(event: StreamEvent): string {
 
 /**
  * Writes one stream's SSE bytes into its response body: ids `streamId:seq`, a `retry:`
- * field first, and a `: keep-alive` comment when nothing went out for `heartbeatMs`
+ * field first (in the body's first write, not one of its own: on a Node mount each
+ * write is a syscall, and the first frame may wait for the answer's first event), and a `: keep-alive` comment when nothing went out for `heartbeatMs`
  * (proxies close idle connections: nginx and load balancers after 60 s). A heartbeat is
  * skipped while the client is behind: its connection is not idle then. The writer has
  * no timer of its own: the stream's clock calls `onTick` (StreamClock).
@@ -48,14 +48,14 @@ export class SseWriter {
   #lastSent = performance.now();
   #closed = false;
   #corked: string | undefined;
+  /** The `retry:` field, until the first write takes it along. */
+  #opening: string | undefined;
 
   constructor(streamId: string, controller: BodySink, heartbeatMs: number, retryMs = DEFAULT_RETRY_MS) {
     this.#streamId = streamId;
     this.#controller = controller;
     this.#heartbeatMs = heartbeatMs;
-    // The same bytes open every stream: encoded once.
-    if (retryMs === DEFAULT_RETRY_MS) this.writeFrames(RETRY_FRAME);
-    else this.#enqueue(`retry: ${retryMs}\n\n`);
+    this.#opening = `retry: ${retryMs}\n\n`;
   }
 
   /** Frames the events into one chunk (one write downstream). */
@@ -69,6 +69,7 @@ export class SseWriter {
   writeFrames(frames: string | Uint8Array): void {
     if (typeof frames === 'string') return this.#enqueue(frames);
     if (this.#closed) return;
+    if (this.#opening !== undefined) frames = this.#withOpening(frames);
     try {
       this.#controller.enqueue(frames);
       this.#lastSent = performance.now();
@@ -91,7 +92,8 @@ export class SseWriter {
     if (this.#closed) return;
     const corked = this.#corked;
     this.#corked = undefined;
-    if (corked) this.#enqueue(corked);
+    // A body closed before its first write still opens with `retry:`.
+    if (corked || this.#opening !== undefined) this.#enqueue(corked ?? '');
     this.#closed = true;
     try {
       this.#controller.close();
@@ -113,11 +115,24 @@ export class SseWriter {
     else this.#lastSent = now;
   }
 
+  #withOpening(frames: Uint8Array): Uint8Array {
+    const opening = encoder.encode(this.#opening);
+    this.#opening = undefined;
+    const bytes = new Uint8Array(opening.byteLength + frames.byteLength);
+    bytes.set(opening);
+    bytes.set(frames, opening.byteLength);
+    return bytes;
+  }
+
   #enqueue(text: string): void {
     if (this.#closed) return;
     if (this.#corked !== undefined) {
       this.#corked += text;
       return;
+    }
+    if (this.#opening !== undefined) {
+      text = this.#opening + text;
+      this.#opening = undefined;
     }
     try {
       this.#controller.enqueue(encoder.encode(text));

@@ -13,6 +13,7 @@ import { ClientDisconnected, GraceOver, abortError, cancelWhy } from './abort-re
 import { AnswerFrames } from './answer-frames.js';
 import { AnswerTiming } from './answer-timing.js';
 import { LiveReaders, type LiveTarget } from './live-readers.js';
+import { START_HOLD_MS } from './openings.js';
 import { OutputBound } from './output-bound.js';
 import { PromptCount } from './prompt-count.js';
 import { ReaderGrace, type GraceListener } from './reader-grace.js';
@@ -94,6 +95,10 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
   #lastMetadataAt = Number.NEGATIVE_INFINITY;
   /** Set by whichever ending comes first; every later ending is ignored. */
   #ending = false;
+  /** Begun, first event not yet sent (counted in the handler's `Openings`). */
+  #opening = false;
+  /** `start`, held in a burst to leave with the first event (or on a tick after START_HOLD_MS). */
+  #heldStart: StartEvent | undefined;
 
   constructor(options: AnswerProducerOptions) {
     const { streamId, eventLog, request, log } = options;
@@ -151,11 +156,15 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
       this,
     );
     this.#opener.open();
-    this.#send(start);
+    this.#opening = true;
+    if (this.#options.openings?.begin()) this.#heldStart = start;
+    else this.#write([start]);
   }
 
   attach(reader: LiveTarget, fromSeq: number): boolean {
     if (this.#ending) return false;
+    // A reader that joins by id has the id already: it gets `start` now.
+    this.#releaseStart();
     const seq = this.#frames.nextSeq;
     let catchUp = '';
     if (fromSeq !== seq) {
@@ -172,7 +181,8 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
   detach(reader: LiveTarget): void {
     if (!this.#readers.delete(reader) || this.#ending) return;
     if (this.#readers.size > 0) return this.readerPulled();
-    if (!this.resumable) return this.#abort(new ClientDisconnected());
+    // With `start` still held nobody has the stream's id, so nobody can come back for it.
+    if (!this.resumable || this.#heldStart) return this.#abort(new ClientDisconnected());
     this.#grace?.alone();
     // Nobody to wait for: the rest of the answer goes into the log.
     this.#session?.resume();
@@ -205,6 +215,7 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
     if (now - this.#timing.startedAt >= this.#options.maxStreamMs) {
       return this.#abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true }));
     }
+    if (this.#heldStart && now - this.#timing.startedAt >= START_HOLD_MS) this.#releaseStart();
     this.#grace?.onTick(now);
     (this.#session ?? this.#opener)?.onTick(now);
   }
@@ -279,9 +290,31 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
     void this.#complete();
   }
 
+  /** Sends the answer's events; the first of them takes a held `start` along. */
+  #send(...events: StreamEvent[]): void {
+    if (this.#opening) this.#opened(events);
+    this.#write(events);
+  }
+
+  #opened(events: StreamEvent[]): void {
+    this.#opening = false;
+    this.#options.openings?.opened();
+    const start = this.#heldStart;
+    this.#heldStart = undefined;
+    if (start) events.unshift(start);
+  }
+
+  /** The held `start` goes out on its own (the hold ran out, or a reader joined by id); the answer is still opening. */
+  #releaseStart(): void {
+    const start = this.#heldStart;
+    if (!start) return;
+    this.#heldStart = undefined;
+    this.#write([start]);
+  }
+
   // Frames the events once, writes them to every reader (one write each), and hands them
   // to the log without waiting for it: the hot path has no await.
-  #send(...events: StreamEvent[]): void {
+  #write(events: StreamEvent[]): void {
     const framed = this.#frames.frame(events, this.#eventLog?.on === true);
     if (!framed) return;
     if (framed.frames) this.#eventLog?.push(framed.frames);
@@ -337,6 +370,7 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
 
   #cleanUp(usage: Usage | undefined): void {
     this.#options.clock.delete(this);
+    if (this.#opening) this.#opened([]);
     this.#grace?.attended();
     this.#session?.abort();
     this.#coalescer.dispose();

@@ -8,6 +8,7 @@ import type { UpstreamTransport } from '../../upstream/transports/upstream-trans
 import type { EventLogTtl } from '../event-log-writer.js';
 import type { StreamClock } from '../stream-clock.js';
 import type { StreamRegistry } from '../stream-registry.js';
+import type { Openings } from './openings.js';
 
 /** The answer's event log, when it is kept for resume. */
 export interface EventLogOptions {
@@ -37,6 +38,8 @@ export interface AnswerProducerOptions {
   registry: StreamRegistry;
   /** Ticks the stream's coarse timeouts: the deadline, the heartbeat, the upstream idle watchdog. */
   clock: StreamClock;
+  /** The handler's answers still opening: in a burst, `start` is held for the first event. @default none: `start` leaves at once */
+  openings?: Openings | undefined;
   /**
    * Called exactly once when the answer ends, however it ends, with the usage counted
    * (undefined when it failed before any output): settles the token budget, frees the
