@@ -41,6 +41,26 @@ describe('the start event in a burst', () => {
     expect(chunk).toMatch(/^retry: 1000\n\nid: ([^\n]+):0\ndata: \{"type":"start".*\n\nid: \1:1\ndata: \{"type":"token"/s);
   });
 
+  it('leaves on its own once the burst is over', async () => {
+    // A heartbeat of 1 s makes the stream clock tick every 100 ms.
+    api = await startTestApi({ AI_STREAM_HEARTBEAT_MS: '1000' }, { deps: { holdStartAbove: 1 } });
+    const post = (content: string): Promise<Response> =>
+      api!.handler(new Request(api!.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content }] }) }));
+    // The first answer opens (at the line, so its start leaves at once); the second, past it, holds its start.
+    const first = await post('first [[pace:100,5]] [[length:50]]');
+    const sentAt = performance.now();
+    const second = await post('second [[pace:20000,0]] [[length:3]]');
+    const reader = second.body!.pipeThrough(new TextDecoderStream()).getReader();
+    // The first answer's first token ends the burst: on the next tick the held start leaves alone.
+    const { value } = await reader.read();
+    const afterMs = performance.now() - sentAt;
+    expect(value).toContain('"type":"start"');
+    expect(value).not.toContain('"type":"token"');
+    expect(afterMs, 'released by the burst ending, not by the hold running out').toBeLessThan(START_HOLD_MS - 500);
+    await reader.cancel();
+    await first.body!.cancel();
+  });
+
   it('leaves on its own once the provider is slower than the hold', async () => {
     const { chunk, afterMs } = await firstChunk(0, 'hello [[pace:20000,0]] [[length:3]]');
     expect(chunk).toContain('"type":"start"');

@@ -97,7 +97,7 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
   #ending = false;
   /** Begun, first event not yet sent (counted in the handler's `Openings`). */
   #opening = false;
-  /** `start`, held in a burst to leave with the first event (or on a tick after START_HOLD_MS). */
+  /** `start`, held in a burst to leave with the first event (or on a tick once the burst is over, or after START_HOLD_MS). */
   #heldStart: StartEvent | undefined;
 
   constructor(options: AnswerProducerOptions) {
@@ -215,7 +215,7 @@ class Producer implements AnswerProducer, CoalescerTarget, ReasoningTarget, Open
     if (now - this.#timing.startedAt >= this.#options.maxStreamMs) {
       return this.#abort(new StreamError('upstream_timeout', 'The answer took too long and was stopped.', { status: 504, retryable: true }));
     }
-    if (this.#heldStart && now - this.#timing.startedAt >= START_HOLD_MS) this.#releaseStart();
+    if (this.#heldStart && (this.#options.openings?.busy !== true || now - this.#timing.startedAt >= START_HOLD_MS)) this.#releaseStart();
     this.#grace?.onTick(now);
     (this.#session ?? this.#opener)?.onTick(now);
   }
