@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { scrubSecrets, scrubbingLogger, type LogFields } from '../../api/_lib/ops/log.js';
+import { scrubSecrets, scrubbingLogger, silentLogger, type LogFields } from '../../api/_lib/ops/log.js';
 
 describe('the log scrubber', () => {
+  it('adds nothing in front of a logger that writes nothing', () => {
+    expect(scrubbingLogger(silentLogger, ['my-own-key-1234'])).toBe(silentLogger);
+  });
+
   it('replaces key-shaped values, bearer tokens and the configured keys in every string field', () => {
     const lines: LogFields[] = [];
     const log = scrubbingLogger((_event, fields) => lines.push(fields), ['my-own-key-1234']);

@@ -5,6 +5,7 @@ import type { AnswerProducer } from './producer/answer-producer.js';
 import type { LiveTarget } from './producer/live-readers.js';
 import { SseWriter, encodeUnnumbered } from './sse-encoder.js';
 import type { Clocked, StreamClock } from './stream-clock.js';
+import type { ClientGone } from '../http/incoming-call.js';
 
 /** Bytes a reader's response body may queue before its producer pauses the upstream. */
 export const BODY_HIGH_WATER_BYTES = 16 * 1024;
@@ -37,7 +38,7 @@ export interface AnswerReaderOptions {
   heartbeatMs: number;
   clock: StreamClock;
   /** The request's signal: the reader ends when its client goes away. */
-  signal?: AbortSignal | undefined;
+  signal?: ClientGone | undefined;
 }
 
 /** One connection's view of an answer: its SSE body, for the mount to write out. */

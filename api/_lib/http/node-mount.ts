@@ -3,7 +3,7 @@ import type { BodySink } from '../answer/body-sink.js';
 import { BODY_HIGH_WATER_BYTES } from '../answer/answer-reader.js';
 import { payloadTooLarge, within, type BodyLimits } from '../request/read-body.js';
 import { StreamError } from '../stream-error.js';
-import type { IncomingCall } from './incoming-call.js';
+import type { ClientGone, IncomingCall } from './incoming-call.js';
 import { concat } from './web-mount.js';
 import { isAnswerReply, type AnswerReply, type Reply } from './reply.js';
 
@@ -41,16 +41,40 @@ export function nodeListener(serve: (call: IncomingCall) => Promise<Reply>): Nod
   };
 }
 
+/** A client that went away, as a flag and its listeners (usually one: the answer's reader). */
+class GoneFlag implements ClientGone {
+  aborted = false;
+  #listeners: Array<{ handleEvent(): void }> = [];
+
+  addEventListener(_type: 'abort', listener: { handleEvent(): void }): void {
+    if (!this.#listeners.includes(listener)) this.#listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: { handleEvent(): void }): void {
+    const at = this.#listeners.indexOf(listener);
+    if (at >= 0) this.#listeners.splice(at, 1);
+  }
+
+  /** Each listener hears it once, as with `{ once: true }`. */
+  fire(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    for (const listener of listeners) listener.handleEvent();
+  }
+}
+
 class NodeCall implements IncomingCall {
   readonly #req: MountedRequest;
-  readonly #aborter = new AbortController();
+  readonly signal = new GoneFlag();
   #stopRead: (() => void) | undefined;
 
   constructor(req: MountedRequest, res: ServerResponse) {
     this.#req = req;
     // 'close' on the response: the request side closes as soon as its body is read.
     res.on('close', () => {
-      if (!res.writableFinished) this.#aborter.abort();
+      if (!res.writableFinished) this.signal.fire();
     });
   }
 
@@ -60,10 +84,6 @@ class NodeCall implements IncomingCall {
 
   get url(): string {
     return `http://localhost${this.#req.originalUrl ?? this.#req.url ?? '/'}`;
-  }
-
-  get signal(): AbortSignal {
-    return this.#aborter.signal;
   }
 
   get socketAddress(): string | undefined {
@@ -153,7 +173,10 @@ class NodeCall implements IncomingCall {
 
   asRequest(): Request {
     // The body is the handler's to read: the hook sees the method, URL and headers.
-    return new Request(requestUrl(this.#req), { method: this.method, headers: webHeaders(this.#req), signal: this.signal });
+    const aborter = new AbortController();
+    if (this.signal.aborted) aborter.abort();
+    else this.signal.addEventListener('abort', { handleEvent: () => aborter.abort() });
+    return new Request(requestUrl(this.#req), { method: this.method, headers: webHeaders(this.#req), signal: aborter.signal });
   }
 }
 

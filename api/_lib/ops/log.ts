@@ -43,6 +43,8 @@ const DIGIT = /\d/;
  * const log = scrubbingLogger(createLogger(), [config.providers.openai.apiKey]);
  */
 export function scrubbingLogger(inner: Logger, secrets: readonly string[] = []): Logger {
+  // Nothing is written: nothing to scrub (a field object and a regex pass per event saved).
+  if (inner === silentLogger) return silentLogger;
   return (event, fields) => {
     const clean: LogFields = {};
     for (const [name, value] of Object.entries(fields)) clean[name] = typeof value === 'string' ? scrubSecrets(value, secrets) : value;

@@ -7,6 +7,7 @@ import { backoffDelayMs } from './retry.js';
 import { NdjsonParser } from './ndjson-parser.js';
 import { SseParser, type SseReceiver } from './sse-parser.js';
 import { StreamError, toStreamError } from '../stream-error.js';
+import type { ClientGone } from '../http/incoming-call.js';
 import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamResponse, UpstreamTransport } from './transports/upstream-transport.js';
 
 /** Largest single SSE event accepted from an upstream; bigger means a broken upstream. */
@@ -40,7 +41,7 @@ export interface OpenUpstreamOptions {
   firstTokenBudgetMs: number;
   transport: UpstreamTransport;
   /** The client's signal: looked at right before each attempt, so none opens for a client already gone. */
-  clientSignal?: AbortSignal;
+  clientSignal?: ClientGone;
   random?: () => number;
 }
 

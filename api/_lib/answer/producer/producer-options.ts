@@ -9,6 +9,7 @@ import type { EventLogTtl } from '../event-log-writer.js';
 import type { StreamClock } from '../stream-clock.js';
 import type { StreamRegistry } from '../stream-registry.js';
 import type { Openings } from './openings.js';
+import type { ClientGone } from '../../http/incoming-call.js';
 
 /** The answer's event log, when it is kept for resume. */
 export interface EventLogOptions {
@@ -26,7 +27,7 @@ export interface AnswerProducerOptions {
   transport: UpstreamTransport;
   config: StreamConfig;
   /** The starting request's signal: an answer whose client left before it began is aborted at once. */
-  clientSignal: AbortSignal;
+  clientSignal: ClientGone;
   /** Logs the answer's frames for resume; undefined when resume is off. */
   eventLog?: EventLogOptions | undefined;
   /** The answer is aborted (with `upstream_timeout`) after this long. */
