@@ -168,8 +168,12 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     const headers = window ? { ...cors, ...rateLimitHeaders(window) } : cors;
     const body = await readJsonBody(call, { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.limits.bodyTimeoutMs });
     const normalized = normalizeRequest(body, config);
-    await compileRequestSchema(normalized, config);
-    let { promptTokens } = await fitContextWindow(normalized);
+    // Awaited only when there is something to wait for: each await on the way to the
+    // upstream call is a promise and a microtask per request (garbage that, in a burst,
+    // is collected while every other stream starts).
+    if (normalized.schema !== undefined) await compileRequestSchema(normalized, config);
+    const fit = fitContextWindow(normalized);
+    let promptTokens = fit === FITS ? undefined : await fit;
     // After the fit: the fallbacks take the clamped maxTokens.
     const routes = routesOf(normalized, config);
     const streamId = crypto.randomUUID();
@@ -295,16 +299,18 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   // never waits on loading it for an ordinary prompt. Returns the exact count when it
   // had to make it; otherwise the answer counts when it needs to (a metadata event, or
   // usage without the provider's).
-  async function fitContextWindow(request: NormalizedRequest): Promise<{ promptTokens: number | undefined }> {
+  /** FITS when the bound alone shows the request fits (no count needed); else the prompt's exact count, `maxTokens` clamped to the window. */
+  function fitContextWindow(request: NormalizedRequest): typeof FITS | Promise<number> {
     warmTokenizer(request.model.encoding);
     const window = request.model.contextWindow;
-    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return { promptTokens: undefined };
-    const prompt = await countChatTokens(request.messages, request.model.encoding);
-    if (prompt >= window) {
-      throw new StreamError('context_length_exceeded', `The conversation is ${prompt} tokens long; "${request.model.alias}" reads at most ${window}.`, { status: 400 });
-    }
-    request.maxTokens = Math.min(request.maxTokens, window - prompt);
-    return { promptTokens: prompt };
+    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return FITS;
+    return countChatTokens(request.messages, request.model.encoding).then((prompt) => {
+      if (prompt >= window) {
+        throw new StreamError('context_length_exceeded', `The conversation is ${prompt} tokens long; "${request.model.alias}" reads at most ${window}.`, { status: 400 });
+      }
+      request.maxTokens = Math.min(request.maxTokens, window - prompt);
+      return prompt;
+    });
   }
 
   // Only the client that started a stream may cancel it; to anyone else it does not
@@ -332,6 +338,9 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
 }
 
 /** Resolves once the callbacks already queued with `process.nextTick` have run; at once where there is no `process`. */
+/** What `fitContextWindow` answers for a request the upper bound already shows fits. */
+const FITS = Symbol('fits');
+
 function afterQueuedTicks(): Promise<void> {
   return typeof process !== 'undefined' && typeof process.nextTick === 'function' ? new Promise((resolve) => process.nextTick(resolve)) : Promise.resolve();
 }
