@@ -63,7 +63,8 @@ export interface StreamHandlerDeps {
   cancelPollMs?: number;
   /**
    * Past this many answers waiting for their first event (a burst), a new answer's
-   * `start` leaves with its first event, at most about a second later (docs/server-design.md, "Bursts").
+   * `start` leaves with its first event, or once the burst is over, 2 to 3 s after the
+   * request at most (docs/server-design.md, "Bursts").
    * @default 32
    */
   holdStartAbove?: number;
@@ -297,9 +298,8 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   // Rejects a prompt that cannot fit, and clamps maxTokens to what is left. The tokenizer
   // is only awaited when the cheap upper bound does not already fit, so a cold start
   // never waits on loading it for an ordinary prompt. Returns the exact count when it
-  // had to make it; otherwise the answer counts when it needs to (a metadata event, or
-  // usage without the provider's).
-  /** FITS when the bound alone shows the request fits (no count needed); else the prompt's exact count, `maxTokens` clamped to the window. */
+  // had to make it; otherwise FITS, at once, and the answer counts when it needs to (a
+  // metadata event, or usage without the provider's).
   function fitContextWindow(request: NormalizedRequest): typeof FITS | Promise<number> {
     warmTokenizer(request.model.encoding);
     const window = request.model.contextWindow;
@@ -337,10 +337,10 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   return Object.assign(handler, { node: nodeListener(serve), registry, metrics, store, resumable: resumeOn });
 }
 
-/** Resolves once the callbacks already queued with `process.nextTick` have run; at once where there is no `process`. */
 /** What `fitContextWindow` answers for a request the upper bound already shows fits. */
 const FITS = Symbol('fits');
 
+/** Resolves once the callbacks already queued with `process.nextTick` have run; at once where there is no `process`. */
 function afterQueuedTicks(): Promise<void> {
   return typeof process !== 'undefined' && typeof process.nextTick === 'function' ? new Promise((resolve) => process.nextTick(resolve)) : Promise.resolve();
 }

@@ -35,8 +35,9 @@ export function encodeUnnumbered(event: StreamEvent): string {
 /**
  * Writes one stream's SSE bytes into its response body: ids `streamId:seq`, a `retry:`
  * field first (in the body's first write, not one of its own: on a Node mount each
- * write is a syscall, and the first frame may wait for the answer's first event), and a `: keep-alive` comment when nothing went out for `heartbeatMs`
- * (proxies close idle connections: nginx and load balancers after 60 s). A heartbeat is
+ * write is a syscall, and the first frame may wait for the answer's first event), and a
+ * `: keep-alive` comment when nothing went out for `heartbeatMs` (proxies close idle
+ * connections: nginx and load balancers after 60 s). A heartbeat is
  * skipped while the client is behind: its connection is not idle then. The writer has
  * no timer of its own: the stream's clock calls `onTick` (StreamClock).
  */

@@ -8,12 +8,12 @@ export const START_HOLD_MS = 2_000;
  * The answers of one handler that are still opening: begun, their first event (a token,
  * reasoning, a retry, the end) not yet sent. Past `holdAbove` of them the server is in a
  * burst, and a new answer's `start` waits to leave with its first event: one write per
- * stream instead of two while the CPU is what every stream waits for. A held `start`
- * leaves on its own on the first clock tick after the burst (or after START_HOLD_MS). On loopback, a
+ * stream instead of two while the CPU is what every stream waits for. On loopback, a
  * write of its own cost about 0.1 ms of CPU for each stream's opening (the syscall and
  * the client's wake-up), about a tenth of a request's start in a burst of 1,000
- * (docs/server-design.md, "Bursts"). Below the line `start` leaves at once, as the
- * response head does.
+ * (docs/server-design.md, "Bursts"). A held `start` leaves on its own on the first
+ * clock tick after the burst, or after START_HOLD_MS. Below the line `start` leaves at
+ * once, as the response head does.
  */
 export class Openings {
   readonly #holdAbove: number;
@@ -23,9 +23,10 @@ export class Openings {
     this.#holdAbove = holdAbove;
   }
 
-  /** An answer begins; true when it should hold its `start`. */
+  /** An answer begins; true when it should hold its `start` (it made the burst, or joined one). */
   begin(): boolean {
-    return this.#count++ >= this.#holdAbove;
+    this.#count++;
+    return this.busy;
   }
 
   /** An answer that began sent its first event, or ended without one. */
