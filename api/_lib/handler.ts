@@ -180,8 +180,10 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     const streamId = crypto.randomUUID();
     let ticket: StreamTicket | undefined;
     if (admission.countsStreams) {
-      if (admission.needsPromptTokens) promptTokens ??= await promptCount(normalized);
-      const admitted = await admission.admitStream(client, streamId, (promptTokens ?? 0) + normalized.maxTokens);
+      // The prompt's byte bound, or its exact count when the fit already made it.
+      const upTo = (promptTokens ?? chatTokensUpperBound(normalized.messages)) + normalized.maxTokens;
+      const exactly = async (): Promise<number> => (promptTokens ??= await promptCount(normalized)) + normalized.maxTokens;
+      const admitted = await admission.admitStream(client, streamId, { upTo, exactly });
       if (!admitted.admitted) return refuse(admitted.decision, cors);
       ticket = admitted.ticket;
     }
@@ -281,7 +283,7 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     return { status: 200, headers: sseHeaders(streamId, cors), reader };
   }
 
-  /** The prompt's exact count, for the token budget; the cheap upper bound if the tokenizer fails. */
+  /** The prompt's exact count, for a token budget the bound does not fit; the bound if the tokenizer fails. */
   async function promptCount(request: NormalizedRequest): Promise<number> {
     try {
       return await countChatTokens(request.messages, request.model.encoding);

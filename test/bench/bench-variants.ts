@@ -31,7 +31,7 @@ const CPU_ONLY: readonly BenchPhase[] = ['cpu'];
  * Rate limits that no bench client reaches (every bench stream comes from 127.0.0.1, one
  * client), so every request pays full admitted checks: the request window, a stream slot
  * (1,000 is the most `AI_STREAM_RATE_STREAMS` allows, and the largest burst) and a token
- * reservation, which needs the prompt's exact count before the upstream call.
+ * reservation (the prompt's byte bound plus maxTokens) before the upstream call.
  */
 export const BENCH_RATE_LIMITS: Readonly<Record<string, string>> = {
   AI_STREAM_RATE_REQUESTS: '1000000000/1h',

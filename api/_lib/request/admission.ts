@@ -20,6 +20,12 @@ export interface AdmissionOptions {
   log: Logger;
 }
 
+/** What a stream reserves on the token budget: an upper bound at once, the exact count only if asked. */
+export interface TokensToReserve {
+  upTo: number;
+  exactly(): Promise<number>;
+}
+
 /** A stream's admission: it goes on, holding a ticket, or it is refused by one limit. */
 export type StreamAdmission = { admitted: true; ticket: StreamTicket } | { admitted: false; decision: RateLimitDecision };
 
@@ -77,11 +83,6 @@ export class Admission {
     return this.limits.streams !== undefined || this.limits.tokens !== undefined;
   }
 
-  /** The token budget needs the prompt's exact count to reserve it. */
-  get needsPromptTokens(): boolean {
-    return this.limits.tokens !== undefined;
-  }
-
   /** The client's key; synchronous unless the site passed an `identify` hook. */
   clientOf(call: IncomingCall): string | Promise<string> {
     const { identity: config, identify } = this.#options;
@@ -98,12 +99,20 @@ export class Admission {
   }
 
   /**
-   * Takes a stream slot and reserves `tokens` (prompt + maxTokens), in parallel: one
-   * round trip with the Redis store. A refusal of either gives the other back.
+   * Takes a stream slot and reserves the answer's tokens, in parallel: one round trip
+   * with the Redis store. The reservation first holds `tokens.upTo` (the prompt's byte
+   * bound plus maxTokens), so no tokenizer runs before the upstream call; only a bound
+   * the budget refuses is replaced by `tokens.exactly()` (the exact count) and tried
+   * once more. A refusal of either limit gives the other back.
    */
-  async admitStream(client: string, streamId: string, tokens: number): Promise<StreamAdmission> {
+  async admitStream(client: string, streamId: string, tokens: TokensToReserve): Promise<StreamAdmission> {
     const { streams, tokens: budget } = this.limits;
-    const [slot, reserved] = await Promise.all([streams?.acquire(client, streamId), budget?.reserve(client, tokens)]);
+    const [slot, first] = await Promise.all([streams?.acquire(client, streamId), budget?.reserve(client, tokens.upTo)]);
+    let reserved = first;
+    if (budget && first && !first.decision.success && !first.decision.storeDown && slot?.success !== false) {
+      const exact = await tokens.exactly();
+      if (exact < tokens.upTo) reserved = await budget.reserve(client, exact);
+    }
     if (slot) this.#noteStoreDown(slot);
     if (reserved) this.#noteStoreDown(reserved.decision);
     const ticket = new StreamTicket(client, streamId, this.limits, slot?.success === true && slot.storeDown !== true, reserved?.reservation);
