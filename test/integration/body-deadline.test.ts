@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MOUNTS, startTestApi, type TestApi } from '../support/api-server.js';
 import { rawConnection } from '../support/raw-request.js';
 import { postChat, readEvents } from '../support/read-events.js';
@@ -42,5 +42,26 @@ describe.each(MOUNTS)('a request body that never finishes (%s mount)', (mount) =
     expect(await connection.closed).toMatch(/^HTTP\/1\.1 200 [\s\S]*"type":"done"/);
     const events = await readEvents(await postChat(api.endpoint, { messages: [{ role: 'user', content: 'after [[length:2]]' }] }));
     expect(events.at(-1)?.event.type).toBe('done');
+  });
+});
+
+describe('a request body that came with its headers (node mount)', () => {
+  it('is taken in one read once the parser has it, with no deadline timer', async () => {
+    // A deadline no other timer of the handler uses, to tell its timer apart.
+    const deadlineMs = 4_321;
+    const api = await startTestApi({ AI_STREAM_BODY_TIMEOUT_MS: String(deadlineMs) }, { mount: 'node' });
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const { pathname, origin } = new URL(api.endpoint);
+      const body = JSON.stringify({ messages: [{ role: 'user', content: 'all at once [[length:3]]' }] });
+      const connection = rawConnection(origin);
+      // Head and body in one write: one packet on loopback, one read for the parser.
+      connection.write(head(pathname, `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n`) + body);
+      expect(await connection.closed).toMatch(/^HTTP\/1\.1 200 [\s\S]*"type":"done"/);
+      expect(timers.mock.calls.filter(([, ms]) => ms === deadlineMs)).toEqual([]);
+    } finally {
+      timers.mockRestore();
+      await api.close();
+    }
   });
 });

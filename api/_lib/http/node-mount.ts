@@ -111,10 +111,12 @@ class NodeCall implements IncomingCall {
       }
       return Promise.resolve(new Uint8Array(0));
     }
-    // Node's parser pushes a body that came with the headers right after the 'request'
-    // event: a tick later it is all buffered, and taken in one read without the
-    // stream's events or a deadline's timer.
-    return new Promise<void>((resolve) => process.nextTick(resolve)).then(() =>
+    // A body that came with the headers is parsed in the same read, after the 'request'
+    // event; once that read's callbacks are done it is all buffered, and taken in one read
+    // without the stream's events or a deadline's timer. Not a tick: each parser callback
+    // is its own native call, which runs the tick queue as it returns, before the parser
+    // goes on to the body (a tick never found it: every request took the slow path).
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
       req.complete && !req.readableEnded ? this.#takeBuffered(maxBytes) : within(this.#readArriving(maxBytes), timeoutMs, () => this.#stopRead?.()),
     );
   }
