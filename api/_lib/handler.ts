@@ -173,15 +173,16 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     // upstream call is a promise and a microtask per request (garbage that, in a burst,
     // is collected while every other stream starts).
     if (normalized.schema !== undefined) await compileRequestSchema(normalized, config);
+    // The prompt's byte bound when it surely fits, else its exact count (the fit had to make it).
     const fit = fitContextWindow(normalized);
-    let promptTokens = fit === FITS ? undefined : await fit;
+    const promptBound = typeof fit === 'number' ? fit : await fit;
+    let promptTokens = typeof fit === 'number' ? undefined : promptBound;
     // After the fit: the fallbacks take the clamped maxTokens.
     const routes = routesOf(normalized, config);
     const streamId = crypto.randomUUID();
     let ticket: StreamTicket | undefined;
     if (admission.countsStreams) {
-      // The prompt's byte bound, or its exact count when the fit already made it.
-      const upTo = (promptTokens ?? chatTokensUpperBound(normalized.messages)) + normalized.maxTokens;
+      const upTo = promptBound + normalized.maxTokens;
       const exactly = async (): Promise<number> => (promptTokens ??= await promptCount(normalized)) + normalized.maxTokens;
       const admitted = await admission.admitStream(client, streamId, { upTo, exactly });
       if (!admitted.admitted) return refuse(admitted.decision, cors);
@@ -300,12 +301,14 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
   // Rejects a prompt that cannot fit, and clamps maxTokens to what is left. The tokenizer
   // is only awaited when the cheap upper bound does not already fit, so a cold start
   // never waits on loading it for an ordinary prompt. Returns the exact count when it
-  // had to make it; otherwise FITS, at once, and the answer counts when it needs to (a
-  // metadata event, or usage without the provider's).
-  function fitContextWindow(request: NormalizedRequest): typeof FITS | Promise<number> {
+  // had to make it; otherwise, at once, the prompt's upper bound (which a token budget
+  // reserves), and the answer counts when it needs to (a metadata event, or usage
+  // without the provider's).
+  function fitContextWindow(request: NormalizedRequest): number | Promise<number> {
     warmTokenizer(request.model.encoding);
     const window = request.model.contextWindow;
-    if (chatTokensUpperBound(request.messages) + request.maxTokens <= window) return FITS;
+    const bound = chatTokensUpperBound(request.messages);
+    if (bound + request.maxTokens <= window) return bound;
     return countChatTokens(request.messages, request.model.encoding).then((prompt) => {
       if (prompt >= window) {
         throw new StreamError('context_length_exceeded', `The conversation is ${prompt} tokens long; "${request.model.alias}" reads at most ${window}.`, { status: 400 });
@@ -338,9 +341,6 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
 
   return Object.assign(handler, { node: nodeListener(serve), registry, metrics, store, resumable: resumeOn });
 }
-
-/** What `fitContextWindow` answers for a request the upper bound already shows fits. */
-const FITS = Symbol('fits');
 
 /** Resolves once the callbacks already queued with `process.nextTick` have run; at once where there is no `process`. */
 function afterQueuedTicks(): Promise<void> {
