@@ -3,6 +3,7 @@ import type { BodySink } from '../answer/body-sink.js';
 import { BODY_HIGH_WATER_BYTES } from '../answer/answer-reader.js';
 import { payloadTooLarge, within, type BodyLimits } from '../request/read-body.js';
 import { StreamError } from '../stream-error.js';
+import { flattenHead } from './flat-head.js';
 import type { ClientGone, IncomingCall } from './incoming-call.js';
 import { concat } from './web-mount.js';
 import { isAnswerReply, type AnswerReply, type Reply } from './reply.js';
@@ -207,6 +208,7 @@ function writeWhole(response: Response, call: NodeCall, res: ServerResponse): vo
 function writeAnswer({ status, headers, reader }: AnswerReply, res: ServerResponse): void {
   if (res.destroyed) return reader.cancel();
   res.writeHead(status, headers);
+  flattenHead(res);
   let pulling = false;
   const pump = (): void => {
     if (pulling) return;
