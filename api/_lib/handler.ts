@@ -31,7 +31,7 @@ import type { EventLogRead, SharedStore } from './store/shared-store.js';
 import { statusResponse } from './ops/status-endpoint.js';
 import { modelsResponse } from './config/models-endpoint.js';
 import { fetchTransport } from './upstream/transports/fetch-transport.js';
-import { nodeHttpTransport } from './upstream/transports/node-http-transport.js';
+import { socketTransport } from './upstream/transports/socket-transport.js';
 import type { UpstreamTransport } from './upstream/transports/upstream-transport.js';
 import { chatTokensUpperBound, countChatTokens, warmTokenizer } from './counting/tokenizer.js';
 
@@ -384,6 +384,6 @@ function routesOf(request: NormalizedRequest, config: StreamConfig): [UpstreamRo
 
 /** node:http where it exists (Node, Vercel's Node runtime), else the platform's fetch. */
 function defaultTransport(): UpstreamTransport {
-  return typeof process !== 'undefined' && process.versions?.node ? nodeHttpTransport : fetchTransport();
+  return typeof process !== 'undefined' && process.versions?.node ? socketTransport : fetchTransport();
 }
 

@@ -14,7 +14,7 @@ const FREE_SOCKET_MS = 4_000;
  */
 export function createPassThroughProxy(upstreamOrigin: string): Server {
   const upstream = new URL(upstreamOrigin);
-  // Keep-alive and no socket cap, as our server's node:http transport has. An idle
+  // Keep-alive and no socket cap, as our server's own transport has. An idle
   // socket is closed after FREE_SOCKET_MS, before the upstream's own 5 s keep-alive
   // timeout: reusing a socket the upstream is closing fails the request (a 502 here,
   // with no retry), which under heavy load from elsewhere failed whole warm-up rounds.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHttpTransport } from '../../api/_lib/upstream/transports/node-http-transport.js';
+import { socketTransport } from '../../api/_lib/upstream/transports/socket-transport.js';
 import type { UpstreamTransport } from '../../api/_lib/upstream/transports/upstream-transport.js';
 import { MOUNTS, startTestApi, type TestApi } from '../support/api-server.js';
 import { postChat, readEvents, textOf, waitFor } from '../support/read-events.js';
@@ -98,7 +98,7 @@ describe('cancelling while the upstream is being retried', () => {
   const calls: string[] = [];
   const recordingTransport: UpstreamTransport = (url, init, receiver) => {
     calls.push(String(init.body));
-    return nodeHttpTransport(url, init, receiver);
+    return socketTransport(url, init, receiver);
   };
   beforeAll(async () => {
     // A backoff of 1.5 to 2 s: the cancel lands in the middle of the wait.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHttpTransport } from '../../api/_lib/upstream/transports/node-http-transport.js';
+import { socketTransport } from '../../api/_lib/upstream/transports/socket-transport.js';
 import type { UpstreamTransport } from '../../api/_lib/upstream/transports/upstream-transport.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { waitFor } from '../support/read-events.js';
@@ -9,11 +9,11 @@ import { waitFor } from '../support/read-events.js';
 
 describe('no upstream call for a client already gone', () => {
   let api: TestApi;
-  /** Every upstream request the server opened, through the real node:http transport. */
+  /** Every upstream request the server opened, through the real socket transport. */
   const opened: string[] = [];
   const counting: UpstreamTransport = (url, init, receiver) => {
     opened.push(url);
-    return nodeHttpTransport(url, init, receiver);
+    return socketTransport(url, init, receiver);
   };
   beforeAll(async () => {
     api = await startTestApi({}, { deps: { transport: counting } });

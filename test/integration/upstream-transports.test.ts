@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstream, type LocalUpstream } from '../../demo/upstream/server.js';
 import { fetchTransport } from '../../api/_lib/upstream/transports/fetch-transport.js';
-import { nodeHttpTransport } from '../../api/_lib/upstream/transports/node-http-transport.js';
-import type { ByteSource, UpstreamCall, UpstreamRequestInit, UpstreamResponse, UpstreamTransport } from '../../api/_lib/upstream/transports/upstream-transport.js';
+import { socketTransport } from '../../api/_lib/upstream/transports/socket-transport.js';
+import type { UpstreamRequestInit, UpstreamTransport } from '../../api/_lib/upstream/transports/upstream-transport.js';
 import { waitFor } from '../support/read-events.js';
+import { collect, send } from '../support/upstream-call.js';
 
 // Both transports against the real local upstream: the server core must not be able to
 // tell them apart, cancellation included.
@@ -18,47 +19,6 @@ function init(content: string): UpstreamRequestInit {
   };
 }
 
-/** One request: its outcome as a promise, and how many receiver callbacks fired. */
-function send(transport: UpstreamTransport, url: string, body: UpstreamRequestInit): { call: UpstreamCall; response: Promise<UpstreamResponse>; callbacks: () => number } {
-  let callbacks = 0;
-  let call!: UpstreamCall;
-  const response = new Promise<UpstreamResponse>((resolve, reject) => {
-    call = transport(url, body, {
-      onResponse: (r) => {
-        callbacks++;
-        resolve(r);
-      },
-      onFailure: (err) => {
-        callbacks++;
-        reject(err ?? new Error('failed without a reason'));
-      },
-    });
-  });
-  return { call, response, callbacks: () => callbacks };
-}
-
-/** Everything a body delivers, and how it ended. */
-function collect(body: ByteSource): { text: () => string; ended: Promise<'end' | 'error'>; calls: () => number } {
-  let text = '';
-  let calls = 0;
-  const ended = new Promise<'end' | 'error'>((resolve) =>
-    body.start({
-      data: (chunk) => {
-        calls++;
-        text += chunk;
-      },
-      end: () => {
-        calls++;
-        resolve('end');
-      },
-      error: () => {
-        calls++;
-        resolve('error');
-      },
-    }),
-  );
-  return { text: () => text, ended, calls: () => calls };
-}
 
 /**
  * Callbacks that must never come (a second outcome, anything after an abort) are
@@ -74,7 +34,7 @@ async function anotherAnswer(transport: UpstreamTransport, url: string): Promise
 }
 
 describe.each([
-  ['node:http', nodeHttpTransport],
+  ['socket', socketTransport],
   ['fetch', fetchTransport()],
 ] as Array<[string, UpstreamTransport]>)('upstream transport: %s', (_name, transport) => {
   let upstream: LocalUpstream;
