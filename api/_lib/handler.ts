@@ -382,8 +382,14 @@ function routesOf(request: NormalizedRequest, config: StreamConfig): [UpstreamRo
   return [route(request.model, request), ...fallbacks];
 }
 
-/** node:http where it exists (Node, Vercel's Node runtime), else the platform's fetch. */
+/**
+ * Our socket client on Node itself (Vercel's Node runtime, `npm start`), else the
+ * platform's fetch: Bun and Deno also report a Node version, but their `net` need not
+ * support the `onread` reads the socket client is built on.
+ */
 function defaultTransport(): UpstreamTransport {
-  return typeof process !== 'undefined' && process.versions?.node ? socketTransport : fetchTransport();
+  const versions = typeof process === 'undefined' ? undefined : (process.versions as Record<string, string | undefined> | undefined);
+  const isNode = versions?.node !== undefined && versions.bun === undefined && versions.deno === undefined;
+  return isNode ? socketTransport : fetchTransport();
 }
 
