@@ -151,11 +151,9 @@ class SocketExchange implements UpstreamCall, UpstreamResponse, ByteSource, Resp
   // ResponseParserEvents
 
   onHead(status: number, headers: readonly string[]): void {
+    // Told to the receiver once the read is parsed (`onRead`).
     this.#status = status;
     this.#headers = headers;
-    const receiver = this.#receiver;
-    this.#receiver = undefined;
-    receiver?.onResponse(this);
   }
 
   onBody(bytes: Buffer, start: number, end: number): void {
@@ -175,21 +173,34 @@ class SocketExchange implements UpstreamCall, UpstreamResponse, ByteSource, Resp
    * while a head's text waits for `start`. Bytes after the end are left unread until
    * `release` or `destroy` decides the connection's fate (a released one reads on, to
    * hear the server close it while it is idle).
+   *
+   * Nothing outside this object runs while the parser reads the shared buffer: the head
+   * is told to the receiver, and text to the handlers, only once the whole read is
+   * parsed, so no other connection's read can overwrite bytes still to be parsed.
    */
   onRead(bytes: Buffer, length: number): boolean {
     if (this.#done) return this.#connection === undefined;
+    let failure: unknown;
     try {
       this.#parser.feed(bytes, 0, length);
     } catch (error) {
-      // The text before the bytes that could not be read is still the provider's.
-      if (this.#handlers) this.#deliver();
-      this.#connectionFailed(error);
+      failure = error;
+    }
+    const receiver = this.#status === 0 ? undefined : this.#receiver;
+    if (receiver) {
+      this.#receiver = undefined;
+      receiver.onResponse(this);
+    }
+    if (this.#done) return this.#connection === undefined;
+    // The text before bytes that could not be read is still the provider's.
+    if (this.#handlers) this.#deliver();
+    if (failure !== undefined) {
+      this.#connectionFailed(failure);
       return false;
     }
     if (this.#done) return this.#connection === undefined;
     if (!this.#handlers) return this.#status === 0;
-    this.#deliver();
-    return this.#done ? this.#connection === undefined : !this.#paused;
+    return !this.#paused;
   }
 
   onClosed(error: Error | undefined): void {
