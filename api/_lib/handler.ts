@@ -175,8 +175,8 @@ export function createStreamHandler(config: StreamConfig, deps: StreamHandlerDep
     if (normalized.schema !== undefined) await compileRequestSchema(normalized, config);
     // The prompt's byte bound when it surely fits, else its exact count (the fit had to make it).
     const fit = fitContextWindow(normalized);
-    const promptBound = typeof fit === 'number' ? fit : await fit;
-    let promptTokens = typeof fit === 'number' ? undefined : promptBound;
+    let promptTokens: number | undefined;
+    const promptBound = typeof fit === 'number' ? fit : (promptTokens = await fit);
     // After the fit: the fallbacks take the clamped maxTokens.
     const routes = routesOf(normalized, config);
     const streamId = crypto.randomUUID();

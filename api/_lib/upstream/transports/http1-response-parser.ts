@@ -54,7 +54,8 @@ const enum State {
 const CR = 0x0d;
 const LF = 0x0a;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [\t\x20-\x7e\x80-\xff]*)?$/;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header name: an RFC 9110 token. The socket transport checks the names it sends with it too. */
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** One quantifier over one class: linear on any line (a lazy value between optional spaces backtracks in cubic time). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** An LF that does not end a CRLF: refused at once rather than waited on as if the head were unfinished. */

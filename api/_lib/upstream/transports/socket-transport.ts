@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { ResponseParser, type ResponseParserEvents } from './http1-response-parser.js';
+import { HEADER_NAME, ResponseParser, type ResponseParserEvents } from './http1-response-parser.js';
 import { connectionFor, type ConnectionTarget, type ConnectionUser, type UpstreamConnection } from './upstream-connections.js';
 import type { ByteSource, UpstreamCall, UpstreamReceiver, UpstreamRequestInit, UpstreamResponse, UpstreamTransport } from './upstream-transport.js';
 
@@ -40,8 +40,7 @@ function targetOf(url: string): Target {
   return target;
 }
 
-/** A header name (RFC 9110 token) and a value of visible ASCII, spaces and tabs: nothing that could end a line. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A value we send: visible ASCII, spaces and tabs, nothing that could end a line (names are tokens, HEADER_NAME). */
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
 /** The request as one string: its head, then the body. Throws on a header that cannot be sent as is. */

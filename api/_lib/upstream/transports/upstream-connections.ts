@@ -1,4 +1,4 @@
-import { connect as connectTcp, type OnReadOpts, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type OnReadOpts, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 
 /**
@@ -76,7 +76,7 @@ export class UpstreamConnection {
           host: target.hostname,
           port: target.port,
           // SNI is for names only (RFC 6066), as node:https sends it.
-          ...(isIpLiteral(target.hostname) ? {} : { servername: target.hostname }),
+          ...(isIP(target.hostname) !== 0 ? {} : { servername: target.hostname }),
           ALPNProtocols: ['http/1.1'],
           session: sessions.get(target.origin),
           // tls.connect takes `onread` as net.connect does; @types/node only lists it on net.
@@ -180,8 +180,4 @@ export class UpstreamConnection {
     const at = list?.indexOf(this) ?? -1;
     if (at >= 0) list!.splice(at, 1);
   }
-}
-
-function isIpLiteral(hostname: string): boolean {
-  return /^[\d.]+$/.test(hostname) || hostname.includes(':');
 }
