@@ -78,6 +78,20 @@ function expectRefused(raw: Buffer): void {
   for (const pieces of cuts) expect(() => read(pieces)).toThrow(MalformedResponseError);
 }
 
+/**
+ * Feeds `start`, then `filler` again and again (at most `maxBytes` of it), to a fresh
+ * parser; expects a refusal on the way and returns how many filler bytes went in first.
+ */
+function fillerBeforeRefusal(start: Buffer, filler: Buffer, maxBytes: number): number {
+  const parser = new ResponseParser({ onHead() {}, onBody() {}, onEnd() {} });
+  parser.feed(start, 0, start.length);
+  let fed = 0;
+  expect(() => {
+    for (; fed < maxBytes; fed += filler.length) parser.feed(filler, 0, filler.length);
+  }).toThrow(MalformedResponseError);
+  return fed;
+}
+
 interface Fixture {
   name: string;
   raw: Buffer;
@@ -534,27 +548,14 @@ describe('HTTP/1.1 response parser', () => {
     });
 
     it('refuses an endless chunk extension once it passes the bound, not at the end of the input', () => {
-      const parser = new ResponseParser({ onHead() {}, onBody() {}, onEnd() {} });
-      const head = bytes(chunked('5;'));
-      parser.feed(head, 0, head.length);
-      const piece = Buffer.alloc(100, 'x');
-      let fed = 0;
-      expect(() => {
-        for (; fed < 10 * MAX_CHUNK_LINE_BYTES; fed += piece.length) parser.feed(piece, 0, piece.length);
-      }).toThrow(MalformedResponseError);
+      const fed = fillerBeforeRefusal(bytes(chunked('5;')), Buffer.alloc(100, 'x'), 10 * MAX_CHUNK_LINE_BYTES);
       expect(fed).toBeLessThanOrEqual(MAX_CHUNK_LINE_BYTES);
     });
 
     it('refuses a head with no end once it passes MAX_HEAD_BYTES, not at the end of the input', () => {
-      const parser = new ResponseParser({ onHead() {}, onBody() {}, onEnd() {} });
       const start = bytes('HTTP/1.1 200 OK\r\nX-Long: ');
-      parser.feed(start, 0, start.length);
-      const piece = Buffer.alloc(1000, 'a');
-      let fed = start.length;
-      expect(() => {
-        for (; fed < 100 * MAX_HEAD_BYTES; fed += piece.length) parser.feed(piece, 0, piece.length);
-      }).toThrow(MalformedResponseError);
-      expect(fed).toBeLessThanOrEqual(MAX_HEAD_BYTES + piece.length);
+      const fed = start.length + fillerBeforeRefusal(start, Buffer.alloc(1000, 'a'), 100 * MAX_HEAD_BYTES);
+      expect(fed).toBeLessThanOrEqual(MAX_HEAD_BYTES + 1000);
     });
 
     it('refuses a head over MAX_HEAD_BYTES that arrives in one read', () => {
@@ -562,15 +563,8 @@ describe('HTTP/1.1 response parser', () => {
     });
 
     it('refuses trailers with no end once they pass MAX_HEAD_BYTES', () => {
-      const parser = new ResponseParser({ onHead() {}, onBody() {}, onEnd() {} });
-      const start = bytes(chunked('0\r\nX-Trailer: '));
-      parser.feed(start, 0, start.length);
-      const piece = Buffer.alloc(1000, 'a');
-      let fed = 0;
-      expect(() => {
-        for (; fed < 100 * MAX_HEAD_BYTES; fed += piece.length) parser.feed(piece, 0, piece.length);
-      }).toThrow(MalformedResponseError);
-      expect(fed).toBeLessThanOrEqual(MAX_HEAD_BYTES + piece.length);
+      const fed = fillerBeforeRefusal(bytes(chunked('0\r\nX-Trailer: ')), Buffer.alloc(1000, 'a'), 100 * MAX_HEAD_BYTES);
+      expect(fed).toBeLessThanOrEqual(MAX_HEAD_BYTES + 1000);
     });
 
     it('refuses a header value of spaces ending in a control byte in time linear in its length', () => {
